@@ -1,0 +1,132 @@
+"""Template-handle linting (spec §14.2) and json_schema path linting (§14.3), as µTask does them.
+
+µTask scans the template's JSON text with `{{[^}\\.]*(\\.[A-Za-z0-9_\\.]+)[^{]*}}` and checks only the first
+dotted path of each match. A regex engine can take quadratic time on hostile input with that pattern,
+so `find_handles` reproduces its matches with a linear scan instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from engine.diagnostics import JsonPath
+from engine.validate.context import Checker
+from engine.validate.schema_paths import SchemaPaths, schema_paths
+
+__all__ = ["TASK_KEYS", "check_handles", "find_handles"]
+
+TASK_KEYS = frozenset({"resolver_username", "created", "requester_username", "requester_groups", "task_id",
+                       "region", "resolution_id", "watcher_usernames", "watcher_groups"})
+_PATH_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.")
+_PREFIX = "Invalid text-template handles within task template: "
+
+
+def find_handles(text: str) -> Iterator[tuple[int, str]]:
+    """(offset of `{{`, captured `.a.b` path) for every match µTask's pattern finds in `text`."""
+    position, length = 0, len(text)
+    stop_cache: tuple[int, int] = (-1, -1)
+    while True:
+        start = text.find("{{", position)
+        if start < 0:
+            return
+        stop_cache = _next_stop(text, start + 2, stop_cache)
+        dot = stop_cache[1]
+        if dot >= length or text[dot] != ".":
+            position = start + 1
+            continue
+        end = dot + 1
+        while end < length and text[end] in _PATH_CHARS:
+            end += 1
+        if end == dot + 1:
+            position = start + 1
+            continue
+        brace = text.find("{", end)
+        close = text.rfind("}}", end, brace if brace >= 0 else length)
+        if close < 0:
+            position = start + 1
+            continue
+        yield start, text[dot:end]
+        position = close + 2
+
+
+def _next_stop(text: str, begin: int, cache: tuple[int, int]) -> tuple[int, int]:
+    """First `}` or `.` at or after `begin`; reuses the previous answer while it is still ahead."""
+    if cache[0] <= begin <= cache[1]:
+        return begin, cache[1]
+    brace, dot = text.find("}", begin), text.find(".", begin)
+    candidates = [index for index in (brace, dot) if index >= 0]
+    return begin, min(candidates) if candidates else len(text)
+
+
+def check_handles(checker: Checker) -> None:
+    """Lint every `{{.step…}}`, `{{.input…}}`, `{{.resolver_input…}}` and `{{.task…}}` handle."""
+    data = checker.document.data
+    paths_by_step: dict[str, SchemaPaths | None] = {}
+    for path, text in _strings(data, ()):
+        for offset, handle in find_handles(text):
+            _check_handle(checker, path, offset, handle.split(".")[1:], paths_by_step)
+
+
+def _strings(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
+    stack: list[tuple[Any, JsonPath]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if "{{" in item:
+                yield where, item
+        elif isinstance(item, dict):
+            stack.extend((child, (*where, key)) for key, child in reversed(list(item.items())))
+        elif isinstance(item, list):
+            stack.extend((child, (*where, index)) for index, child in reversed(list(enumerate(item))))
+
+
+def _check_handle(checker: Checker, path: JsonPath, offset: int, parts: list[str],
+                  paths_by_step: dict[str, SchemaPaths | None]) -> None:
+    if len(parts) < 2:
+        return
+    root, key = parts[0], parts[1]
+    if root == "step":
+        _check_step_handle(checker, path, offset, parts, paths_by_step)
+    elif root in ("input", "resolver_input"):
+        declared = checker.template.inputs if root == "input" else checker.template.resolver_inputs
+        if not any(definition.name == key for definition in declared):
+            kind = "input" if root == "input" else "resolver input"
+            checker.error("handle-unknown-input", f"`.{root}.{key}` refers to no declared {kind}",
+                          f"declare `{key}` under `{root}s`, or fix the name", path, offset=offset,
+                          utask=f"{_PREFIX}Wrong input key: {key}")
+    elif root == "task" and key not in TASK_KEYS:
+        checker.error("handle-unknown-task-key", f"`.task.{key}` is not a task property µTask accepts",
+                      f"use one of {', '.join(sorted(TASK_KEYS))}", path, offset=offset,
+                      utask=f"{_PREFIX}Wrong task key: {key}")
+
+
+def _check_step_handle(checker: Checker, path: JsonPath, offset: int, parts: list[str],
+                       paths_by_step: dict[str, SchemaPaths | None]) -> None:
+    name = parts[1]
+    steps = checker.template.steps
+    if name != "this" and name not in steps:
+        checker.error("handle-unknown-step", f"`.step.{name}` refers to no step", _step_hint(checker, name),
+                      path, offset=offset, utask=f"{_PREFIX}step: Wrong step key: {name}")
+        return
+    if name == "this" or len(parts) < 4 or parts[2] != "output":
+        return
+    if name not in paths_by_step:
+        paths_by_step[name] = schema_paths(steps[name].json_schema)
+    table = paths_by_step[name]
+    variable = ".".join(parts[3:])
+    if table is not None and not table.accepts(parts[3:]):
+        checker.error("handle-output-not-in-schema", f"`{variable}` is not in the json_schema of step `{name}`",
+                      "fix the path, or add the property to that step's json_schema", path, offset=offset,
+                      utask=f"{_PREFIX}Linting error: step {name}: Variable {variable} does not exist")
+
+
+def _step_hint(checker: Checker, name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(checker.template.steps), n=1)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    if "-" in name or not name:
+        return "step names that are not identifiers need `{{field \"step\" \"my-step\" \"output\"}}`"
+    return "use the name of an existing step, or `this`"
