@@ -254,6 +254,10 @@ class _Builder:
             frame.key = MERGE_KEY
             return
         key = go_scalar_to_string(value)
+        if isinstance(value, bool):
+            self.problems.append(YamlProblem(
+                "yaml-boolean-key", f"this key is read as the boolean {key} (YAML 1.1), so it becomes {key!r}",
+                "quote the key if you meant the text", (*frame.path, str(key)), frame.key_line, frame.key_column))
         if key is None:
             raise YamlSyntaxError("yaml-key", f"unsupported mapping key {value!r}", "use a plain string "
                                   "as key (a null, list or mapping key cannot become JSON)",

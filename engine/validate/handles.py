@@ -25,38 +25,37 @@ _PREFIX = "Invalid text-template handles within task template: "
 def find_handles(text: str) -> Iterator[tuple[int, str]]:
     """(offset of `{{`, captured `.a.b` path) for every match µTask's pattern finds in `text`."""
     position, length = 0, len(text)
-    stop_cache: tuple[int, int] = (-1, -1)
     while True:
         start = text.find("{{", position)
         if start < 0:
             return
-        stop_cache = _next_stop(text, start + 2, stop_cache)
-        dot = stop_cache[1]
-        if dot >= length or text[dot] != ".":
-            position = start + 1
+        stop = _first_of(text, "}.", start + 2)
+        found = _match_at(text, stop) if stop < length and text[stop] == "." else None
+        if found is None:
+            # Every later start before `stop` reaches the same `}` or `.` and fails the same way, so
+            # skipping them keeps the scan linear.
+            position = max(start + 1, stop + 1)
             continue
-        end = dot + 1
-        while end < length and text[end] in _PATH_CHARS:
-            end += 1
-        if end == dot + 1:
-            position = start + 1
-            continue
-        brace = text.find("{", end)
-        close = text.rfind("}}", end, brace if brace >= 0 else length)
-        if close < 0:
-            position = start + 1
-            continue
-        yield start, text[dot:end]
+        end, close = found
+        yield start, text[stop:end]
         position = close + 2
 
 
-def _next_stop(text: str, begin: int, cache: tuple[int, int]) -> tuple[int, int]:
-    """First `}` or `.` at or after `begin`; reuses the previous answer while it is still ahead."""
-    if cache[0] <= begin <= cache[1]:
-        return begin, cache[1]
-    brace, dot = text.find("}", begin), text.find(".", begin)
-    candidates = [index for index in (brace, dot) if index >= 0]
-    return begin, min(candidates) if candidates else len(text)
+def _first_of(text: str, characters: str, begin: int) -> int:
+    indexes = [index for index in (text.find(c, begin) for c in characters) if index >= 0]
+    return min(indexes) if indexes else len(text)
+
+
+def _match_at(text: str, dot: int) -> tuple[int, int] | None:
+    """End of the path starting at `dot` and start of the closing `}}`, if the pattern matches there."""
+    end, length = dot + 1, len(text)
+    while end < length and text[end] in _PATH_CHARS:
+        end += 1
+    if end == dot + 1:
+        return None
+    brace = text.find("{", end)
+    close = text.rfind("}}", end, brace if brace >= 0 else length)
+    return None if close < 0 else (end, close)
 
 
 def check_handles(checker: Checker) -> None:

@@ -6,39 +6,34 @@ load time is one of the studio's promises, so they are errors without a µTask l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from engine.diagnostics import JsonPath
+from engine.templating import check_syntax
 from engine.validate.context import Checker
 
 __all__ = ["check_template_syntax", "templated_strings"]
 
-SyntaxChecker = Callable[[str], Any]
-
-
-def _syntax_checker() -> SyntaxChecker | None:
-    try:
-        from engine.templating import check_syntax
-    except ImportError:  # pragma: no cover - the templating package ships with the engine
-        return None
-    return check_syntax  # type: ignore[no-any-return]
+# Larger values are not parsed: no real template needs them, and a hostile file must stay fast.
+MAX_CHECKED_LENGTH = 256 * 1024
 
 
 def check_template_syntax(checker: Checker) -> None:
-    check = _syntax_checker()
     data = checker.document.data
-    if check is None or not isinstance(data, dict):
+    if not isinstance(data, dict):
         return
     for path, text in templated_strings(data):
         if "{{" not in text:
             continue
-        error = check(text)
+        if len(text) > MAX_CHECKED_LENGTH:
+            checker.info("template-too-large", f"this value is {len(text) // 1024} KiB long; its template syntax "
+                         "was not checked", "keep templated values small", path)
+            continue
+        error = check_syntax(text)
         if error is not None:
-            offset = getattr(error, "offset", None)
-            if offset is None:
-                offset = _line_offset(text, getattr(error, "line", 1) or 1)
-            checker.error("template-syntax", f"Go template error: {getattr(error, 'message', error)}",
+            offset = error.offset if error.offset is not None else _line_offset(text, error.line or 1)
+            checker.error("template-syntax", f"Go template error: {error.message}",
                           "fix the template expression; µTask would fail this step when it runs", path,
                           offset=offset)
 
