@@ -12,7 +12,7 @@ import re
 import struct
 from typing import Any
 
-__all__ = ["MERGE_KEY", "format_float32_g", "go_scalar_to_string", "resolve_plain", "resolve_tagged"]
+__all__ = ["MERGE_KEY", "PLAIN_VALUES", "format_float32_g", "go_scalar_to_string", "resolve_plain", "resolve_tagged"]
 
 MERGE_KEY = object()  # sentinel returned for a plain `<<`
 
@@ -28,6 +28,7 @@ for _words, _value in (
     for _word in _words:
         _FIXED[_word] = _value
 _FIXED["<<"] = MERGE_KEY
+PLAIN_VALUES = _FIXED  # words go-yaml v2 resolves without parsing (booleans, nulls, special floats, `<<`)
 
 # First characters after which go-yaml tries a number (digits and signs) or a float (dot).
 _NUMERIC_START = frozenset("0123456789+-")

@@ -16,7 +16,8 @@ import yaml
 from yaml import events as ev
 
 from engine.diagnostics import JsonPath
-from engine.load.resolve import MERGE_KEY, go_scalar_to_string, resolve_plain, resolve_tagged
+from engine.gcpause import gc_paused
+from engine.load.resolve import MERGE_KEY, PLAIN_VALUES, go_scalar_to_string, resolve_plain, resolve_tagged
 from engine.load.source import SourceMap
 
 _Parser: Any
@@ -24,6 +25,11 @@ try:  # libyaml is what makes this fast; the pure-Python parser is a slow but co
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml on every platform we support
     _Parser = None
+
+_MISSING = object()
+# Plain words with a fixed meaning (booleans, nulls, special floats); `<<` stays out for the slow path.
+_FIXED_PLAIN = {text: value for text, value in PLAIN_VALUES.items() if value is not MERGE_KEY}
+_NUMBER_START = frozenset("0123456789+-.")
 
 __all__ = ["Limits", "ParsedYaml", "YamlProblem", "YamlSyntaxError", "parse_yaml"]
 
@@ -85,7 +91,8 @@ def parse_yaml(text: str, limits: Limits | None = None) -> ParsedYaml:
     parser: Any = _Parser(text) if _Parser is not None else yaml.parse(text)
     get_event = parser.get_event if _Parser is not None else parser.__next__
     try:
-        builder.run(get_event)
+        with gc_paused():
+            builder.run(get_event)
     except yaml.MarkedYAMLError as exc:
         mark: Any = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -128,22 +135,62 @@ class _Builder:
         event = get_event()
         if isinstance(event, ev.StreamEndEvent) or event is None:
             return
+        self._loop(get_event)
+        self._check_trailing_documents(get_event)
+
+    def _loop(self, get_event: Any) -> None:
+        """The event loop, with the common cases inlined: this is the loader's hot path."""
+        scalar_event, mapping_start, sequence_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+        ends = (ev.MappingEndEvent, ev.SequenceEndEvent)
+        stack, values, keys = self.stack, self.source_map.values, self.source_map.keys
+        fixed, missing, number_start = _FIXED_PLAIN, _MISSING, _NUMBER_START
         while True:
             event = get_event()
             cls = event.__class__
-            if cls is ev.DocumentEndEvent:
-                break
-            if cls is ev.ScalarEvent:
-                self._scalar(event)
-            elif cls is ev.MappingStartEvent:
+            if cls is scalar_event:
+                frame = stack[-1] if stack else None
+                if frame is None or event.anchor is not None or not event.implicit[0] or event.style:
+                    self._scalar(event)
+                    continue
+                text = event.value
+                value = fixed.get(text, missing) if text else None
+                if value is missing:
+                    value = text if text[0] not in number_start else resolve_plain(text)
+                mark = event.start_mark
+                container = frame.container
+                if container.__class__ is dict:
+                    if not frame.has_key:
+                        if value.__class__ is str and value not in frame.seen and value != "<<":
+                            frame.has_key, frame.key = True, value
+                            frame.key_line, frame.key_column = line, column = mark.line + 1, mark.column + 1
+                            keys[(*frame.path, value)] = (line, column)
+                        else:
+                            self._take_key(frame, resolve_plain(text) if text else None, mark)
+                        continue
+                    key = frame.key
+                    if key.__class__ is not str or key in frame.seen:
+                        self._scalar(event)
+                        continue
+                    path = (*frame.path, key)
+                    frame.has_key = False
+                    frame.seen[key] = frame.key_line
+                    container[key] = value
+                else:
+                    path = (*frame.path, len(container))
+                    container.append(value)
+                end = event.end_mark
+                values[path] = (mark.line + 1, mark.column + 1, end.line + 1, end.column + 1)
+                frame.nodes += 1
+            elif cls is mapping_start:
                 self._start(event, {})
-            elif cls is ev.SequenceStartEvent:
+            elif cls is sequence_start:
                 self._start(event, [])
-            elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
+            elif cls in ends:
                 self._end(event)
             elif cls is ev.AliasEvent:
                 self._alias(event)
-        self._check_trailing_documents(get_event)
+            elif cls is ev.DocumentEndEvent:
+                return
 
     def _check_trailing_documents(self, get_event: Any) -> None:
         event = get_event()

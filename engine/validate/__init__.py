@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.diagnostics import Diagnostic, Severity
+from engine.gcpause import gc_paused
 from engine.load.document import Document, parse_document, read_document
 from engine.load.functions import FunctionRegistry
 from engine.load.models import build_function, build_template
@@ -66,10 +67,11 @@ def validate_text(text: str, file: str = "<string>", *, functions: FunctionRegis
 def validate_document(document: Document, functions: FunctionRegistry | None = None,
                       template: Template | None = None) -> ValidationResult:
     """Run every rule on a parsed document (pass `template` to skip rebuilding the model)."""
-    template = template if template is not None else build_template(document)
-    if template is not None:
-        checker = Checker(document, template, functions or FunctionRegistry())
-        _run_rules(checker)
+    with gc_paused():
+        template = template if template is not None else build_template(document)
+        if template is not None:
+            checker = Checker(document, template, functions or FunctionRegistry())
+            _run_rules(checker)
     document.diagnostics.sort(key=lambda d: (d.line, d.column, d.severity != Severity.ERROR))
     return ValidationResult(document, template, list(document.diagnostics))
 

@@ -68,16 +68,24 @@ def check_handles(checker: Checker) -> None:
 
 
 def _strings(value: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
+    """Strings containing `{{`, with their paths (paths are built only for those)."""
     stack: list[tuple[Any, JsonPath]] = [(value, path)]
     while stack:
         item, where = stack.pop()
-        if isinstance(item, str):
-            if "{{" in item:
-                yield where, item
-        elif isinstance(item, dict):
-            stack.extend((child, (*where, key)) for key, child in reversed(list(item.items())))
+        if isinstance(item, dict):
+            pairs: Any = item.items()
         elif isinstance(item, list):
-            stack.extend((child, (*where, index)) for index, child in reversed(list(enumerate(item))))
+            pairs = enumerate(item)
+        else:
+            if isinstance(item, str) and "{{" in item:
+                yield where, item
+            continue
+        for key, child in pairs:
+            if isinstance(child, str):
+                if "{{" in child:
+                    yield (*where, key), child
+            elif isinstance(child, dict | list):
+                stack.append((child, (*where, key)))
 
 
 def _check_handle(checker: Checker, path: JsonPath, offset: int, parts: list[str],
