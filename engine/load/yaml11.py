@@ -177,7 +177,7 @@ class _Builder:
                     container[key] = value
                 else:
                     path = (*frame.path, len(container))
-                    container.append(value)
+                    container.append(value)  # type: ignore[union-attr]  # a list here
                 end = event.end_mark
                 values[path] = (mark.line + 1, mark.column + 1, end.line + 1, end.column + 1)
                 frame.nodes += 1
