@@ -35,6 +35,8 @@ class StepGraph:
     def __init__(self, dependencies: Mapping[str, Iterable[str]]) -> None:
         self.parents: dict[str, list[str]] = {}
         self.children: dict[str, list[str]] = {name: [] for name in dependencies}
+        self._rank: dict[str, int] | None = None
+        self._cyclic = False
         for name, deps in dependencies.items():
             targets = [parse_dependency(dep).step for dep in deps]
             self.parents[name] = [t for t in targets if t in self.children]
@@ -44,6 +46,33 @@ class StepGraph:
     def ancestors(self, name: str) -> set[str]:
         """Every step `name` depends on, directly or not."""
         return _reach(name, self.parents)
+
+    def is_ancestor(self, candidate: str, of: str) -> bool:
+        """Whether `of` depends on `candidate`, directly or not.
+
+        Searches upwards from `of`, skipping steps that come before `candidate` in topological order (they
+        cannot lead to it), so the usual question — is my parent's parent upstream of me? — costs a few
+        steps even in a 10,000-step chain.
+        """
+        rank = self._ranks()
+        floor = rank.get(candidate, -1) if not self._cyclic else -1
+        seen: set[str] = set()
+        stack = list(self.parents.get(of, ()))
+        while stack:
+            node = stack.pop()
+            if node == candidate:
+                return True
+            if node not in seen and rank.get(node, 0) > floor:
+                seen.add(node)
+                stack.extend(self.parents.get(node, ()))
+        return False
+
+    def _ranks(self) -> dict[str, int]:
+        if self._rank is None:
+            order = self.topological_order()
+            self._rank = {name: index for index, name in enumerate(order)}
+            self._cyclic = bool(self.cycles())
+        return self._rank
 
     def descendants(self, name: str) -> set[str]:
         """Every step that depends on `name`, directly or not."""

@@ -42,7 +42,7 @@ from engine.templating.nodes import (
     is_empty_tree,
 )
 
-__all__ = ["check_syntax", "parse"]
+__all__ = ["check_syntax", "is_field_chains_only", "parse"]
 
 
 def parse(
@@ -84,6 +84,11 @@ def parse(
 _FIELD_CHAINS_ONLY = re.compile(
     r"(?:[^{]|\{(?!\{))*(?:\{\{(?:- )? *(?:\.[A-Za-z_][A-Za-z0-9_]*)+ *(?: -)?\}\}(?:[^{]|\{(?!\{))*)*"
 )
+
+
+def is_field_chains_only(source: str) -> bool:
+    """True when every action of `source` is a plain field chain such as `{{ .input.name }}`."""
+    return _FIELD_CHAINS_ONLY.fullmatch(source) is not None
 
 
 def check_syntax(source: str) -> TemplateError | None:

@@ -20,6 +20,7 @@ from engine.validate.conditions import check_conditions
 from engine.validate.context import Checker
 from engine.validate.executors import check_executors
 from engine.validate.handles import check_handles
+from engine.validate.references import check_references
 from engine.validate.root import check_inputs, check_root, check_variables
 from engine.validate.step_schema import check_step_schema
 from engine.validate.steps import check_cycles, check_step
@@ -89,6 +90,7 @@ def _run_rules(checker: Checker) -> None:
     check_cycles(checker)
     check_handles(checker)
     check_template_syntax(checker)
+    check_references(checker)
 
 
 def _default_functions(path: Path, functions_dir: str | Path | None, replace_tabs: bool) -> FunctionRegistry:

@@ -83,4 +83,4 @@ def _check_impact(checker: Checker, name: str, step: Step, target: str, state: s
 
 def _in_chain(checker: Checker, name: str, target: str) -> bool:
     graph = checker.graph
-    return target in graph.ancestors(name) or name in graph.ancestors(target)
+    return graph.is_ancestor(target, of=name) or graph.is_ancestor(name, of=target)
