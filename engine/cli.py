@@ -16,6 +16,7 @@ from pathlib import Path
 from engine.diagnostics import Diagnostic, Severity
 from engine.load.functions import FunctionRegistry
 from engine.validate import validate_file, validate_function_file
+from engine.validate.functions import function_file_diagnostics
 
 __all__ = ["main"]
 
@@ -61,17 +62,19 @@ def _validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def _diagnostics_of(file: str, functions: FunctionRegistry | None) -> list[Diagnostic]:
     if _looks_like_function(file):
-        return validate_function_file(file)[1]
+        return validate_function_file(file, functions)
     result = validate_file(file, functions=functions)
     own = [d for d in result.diagnostics if d.file == file]
     return own
 
 
 def _function_reports(functions: FunctionRegistry) -> list[tuple[str, list[Diagnostic]]]:
+    """Problems of the function files themselves, so a broken function is named where it is."""
     by_file: dict[str, list[Diagnostic]] = {}
-    for diagnostic in functions.diagnostics:
-        by_file.setdefault(diagnostic.file, []).append(diagnostic)
-    return [(file, [d for d in ds if d.is_error]) for file, ds in by_file.items() if any(d.is_error for d in ds)]
+    for diagnostic in [*functions.diagnostics, *function_file_diagnostics(functions)]:
+        if diagnostic.is_error:
+            by_file.setdefault(diagnostic.file, []).append(diagnostic)
+    return sorted(by_file.items())
 
 
 def _looks_like_function(file: str) -> bool:

@@ -14,11 +14,12 @@ from engine.diagnostics import Diagnostic, Severity
 from engine.gcpause import gc_paused
 from engine.load.document import Document, parse_document, read_document
 from engine.load.functions import FunctionRegistry
-from engine.load.models import build_function, build_template
-from engine.model.template import FunctionDefinition, Template
+from engine.load.models import build_template
+from engine.model.template import Template
 from engine.validate.conditions import check_conditions
 from engine.validate.context import Checker
 from engine.validate.executors import check_executors
+from engine.validate.functions import validate_function_path
 from engine.validate.handles import check_handles
 from engine.validate.references import check_references
 from engine.validate.root import check_inputs, check_root, check_variables
@@ -102,8 +103,6 @@ def _default_functions(path: Path, functions_dir: str | Path | None, replace_tab
     return FunctionRegistry()
 
 
-def validate_function_file(path: str | Path) -> tuple[FunctionDefinition | None, list[Diagnostic]]:
-    """Load one function file on its own (its schema-level problems)."""
-    document = read_document(path)
-    definition = build_function(document)
-    return definition, list(document.diagnostics)
+def validate_function_file(path: str | Path, functions: FunctionRegistry | None = None) -> list[Diagnostic]:
+    """Check one function file on its own (other functions come from `functions` or its directory)."""
+    return validate_function_path(path, functions)
