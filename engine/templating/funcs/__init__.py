@@ -10,9 +10,17 @@ import importlib
 import importlib.util
 import pkgutil
 
-from engine.templating.funcs.registry import FUNCTIONS, GoError, GoFunction, GoPanic, Signature, go_func
+from engine.templating.funcs.registry import (
+    FUNCTIONS,
+    FunctionContext,
+    GoError,
+    GoFunction,
+    GoPanic,
+    Signature,
+    go_func,
+)
 
-__all__ = ["FUNCTIONS", "GoError", "GoFunction", "GoPanic", "Signature", "go_func", "load_all"]
+__all__ = ["FUNCTIONS", "FunctionContext", "GoError", "GoFunction", "GoPanic", "Signature", "go_func", "load_all"]
 
 _LAST = ("utask",)
 

@@ -22,14 +22,38 @@ Conventions for implementations:
 
 from __future__ import annotations
 
+import datetime
+import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-__all__ = ["FUNCTIONS", "GoError", "GoFunction", "GoPanic", "Signature", "go_func", "parse_signature"]
+__all__ = ["FUNCTIONS", "FunctionContext", "GoError", "GoFunction", "GoPanic", "Signature", "go_func",
+           "parse_signature"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class FunctionContext(Protocol):
+    """What a `needs_context` function receives first: the render's root and its injected world.
+
+    Non-hermetic Sprig functions read the world only through here, so tests and dry runs control it:
+    by default the environment is empty and host lookups find nothing.
+    """
+
+    root: dict[str, Any]  # the template's root map (`.`), for µTask's `field`
+    environ: Mapping[str, str]  # what `env`/`expandenv` see
+    random: random.Random  # rand*, shuffle, uuidv4…
+
+    def now(self) -> datetime.datetime:
+        """The current time, timezone-aware."""
+
+    def lookup_host(self, name: str) -> list[str]:
+        """IP addresses of a host name (`getHostByName`)."""
+
+    def evaluate_variable(self, name: str, cached: bool) -> Any:
+        """µTask's eval/evalCache of a template variable."""
 
 
 class GoError(Exception):
