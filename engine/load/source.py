@@ -63,15 +63,19 @@ class SourceMap:
         return Span(start.line, start.column + shift + offset)
 
     def _block_offset(self, start: Span, offset: int) -> Span:
-        # Block scalar content starts on the next line; walk its lines, keeping their indentation.
+        # Block scalar content starts on the next line; every line is indented by the block's own
+        # indentation (that of its first non-empty line); spaces beyond it are part of the content.
         line_no = start.line + 1
         remaining = offset
+        indent: int | None = None
         while line_no <= len(self.lines):
             text = self.lines[line_no - 1]
-            indent = len(text) - len(text.lstrip(" "))
-            content = len(text) - indent
+            if indent is None and text.strip():
+                indent = len(text) - len(text.lstrip(" "))
+            width = indent or 0
+            content = max(len(text) - width, 0)
             if remaining <= content:
-                return Span(line_no, indent + 1 + remaining)
+                return Span(line_no, width + 1 + remaining)
             remaining -= content + 1
             line_no += 1
         return start

@@ -39,7 +39,9 @@ def check_plugin_configuration(checker: Checker, step: str, action_type: str, co
         return
     merged, origin = _merge(base, configuration)
     for error in validator.iter_errors(merged):
-        _report(checker, step, action_type, error, merged, path if origin(error) else base_path, prefix)
+        from_step = origin(error)
+        _report(checker, step, action_type, error, merged, path if from_step else base_path, prefix,
+                from_base=not from_step)
 
 
 def _merge(base: Any, configuration: Any) -> tuple[Any, Any]:
@@ -56,7 +58,7 @@ def _merge(base: Any, configuration: Any) -> tuple[Any, Any]:
 
 
 def _report(checker: Checker, step: str, action_type: str, error: ValidationError, merged: Any,
-            root: JsonPath, prefix: str) -> None:
+            root: JsonPath, prefix: str, from_base: bool = False) -> None:
     location = tuple(error.absolute_path)
     where = (*root, *location)
     if error.validator == "additionalProperties":
@@ -65,7 +67,7 @@ def _report(checker: Checker, step: str, action_type: str, error: ValidationErro
                             "action", _known_keys_hint(error), (*where, key), at_key=True)
         return
     message = _message(error, location)
-    utask = f"{prefix}: {_utask_message(action_type, error)}"
+    utask = f"{prefix}: {_utask_message(action_type, error, from_base)}"
     checker.step_error(step, "configuration-invalid", f"{action_type} configuration: {message}",
                        _hint(error), where, utask=utask)
 
@@ -112,9 +114,11 @@ def _hint(error: ValidationError) -> str:
     return str(description) if description else "see the action's documentation"
 
 
-def _utask_message(action_type: str, error: ValidationError) -> str:
+def _utask_message(action_type: str, error: ValidationError, from_base: bool = False) -> str:
     if action_type == "echo" and list(error.absolute_path) == ["error_type"]:
         return "Wrong error type: expecting 'client' or 'server'"
     if error.validator == "type":
-        return f"failed to unmarshal configuration: json: cannot unmarshal {go_type_name(error.instance)}"
+        # µTask decodes the base configuration first, with its own error prefix.
+        which = "base configuration" if from_base else "configuration"
+        return f"failed to unmarshal {which}: json: cannot unmarshal {go_type_name(error.instance)}"
     return str(error.message)

@@ -77,7 +77,7 @@ def _check_impact(checker: Checker, name: str, step: Step, target: str, state: s
         return
     allowed = (*IMPACT_STATES, *checker.step_custom_states(resolved))
     if state not in allowed:
-        message = f"Step condition implies invalid state for step {target}: {state}"
+        message = f"Step condition implies invalid state for step {resolved}: {state}"
         checker.step_error(name, "condition-state-invalid", message, f"allowed: {', '.join(allowed)}", path)
 
 

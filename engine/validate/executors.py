@@ -70,23 +70,25 @@ def _check_plugin(checker: Checker, name: str, executor: Executor, path: JsonPat
 
 def _check_function_chain(checker: Checker, name: str, executor: Executor, path: JsonPath, prefix: str,
                           outer_prehook: bool) -> None:
+    # Same order as µTask's validExecutor: arguments, then cycle, then pre-hook override; errors found
+    # inside the chain are annotated with the enclosing function names.
     configuration: Any = executor.configuration
-    kind, chain = executor.type, []
+    kind, chain = executor.type, list[str]()
     while kind in checker.functions:
         function = checker.functions.functions[kind]
+        if not _check_arguments(checker, name, function, configuration, chain, path, prefix):
+            return
         if kind in chain:
             message = f'invalid cyclic import in function for "{kind}"'
             checker.step_error(name, "function-cycle", message, "functions must not call themselves",
-                               (*path, "type"), utask=f"{prefix}: {message}")
+                               (*path, "type"), utask=f"{prefix}: {_annotate(chain, message)}")
             return
         chain.append(kind)
-        if not _check_arguments(checker, name, function, configuration, chain, path, prefix):
-            return
         if function.definition.pre_hook is not None:
             if outer_prehook:
                 checker.step_error(name, "prehook-override", f"function {kind!r} declares a pre_hook but one "
                                    "is already set", "keep a single pre-hook along the function chain",
-                                   (*path, "type"), utask=f"{prefix}: pre_hook override")
+                                   (*path, "type"), utask=f"{prefix}: {_annotate(chain, 'pre_hook override')}")
             outer_prehook = True
         action = function.definition.action
         configuration, kind = (action.configuration, action.type) if action else (None, "")
@@ -96,16 +98,24 @@ def _check_function_chain(checker: Checker, name: str, executor: Executor, path:
                            utask=f"{prefix}: No runner for type '{kind}'")
 
 
+def _annotate(chain: list[str], message: str) -> str:
+    """juju's errors.Annotate once per enclosing function, innermost first (µTask's annotateFunctions)."""
+    for function in chain:
+        message = f'function "{function}": {message}'
+    return message
+
+
 def _check_arguments(checker: Checker, name: str, function: LoadedFunction, configuration: Any,
                      chain: list[str], path: JsonPath, prefix: str) -> bool:
+    """`chain` holds the functions enclosing `function` (empty when the step calls it directly)."""
     for argument in function.arguments:
         if lookup_argument(configuration, argument) is _MISSING:
-            where = "" if len(chain) == 1 else f" (in function {chain[-2]!r})"
+            where = "" if not chain else f" (in function {chain[-1]!r})"
             message = f'missing function_args "{argument}"'
             checker.step_error(name, "function-argument-missing", f"{message}{where}",
-                               f"function {chain[-1]!r} needs `{argument}` in its caller's configuration",
-                               (*path, "configuration") if len(chain) == 1 else (*path, "type"),
-                               utask=f"{prefix}: {message}")
+                               f"function {function.definition.name!r} needs `{argument}` in its caller's "
+                               "configuration", (*path, "configuration") if not chain else (*path, "type"),
+                               utask=f"{prefix}: {_annotate(chain, message)}")
             return False
     return True
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from engine.diagnostics import JsonPath
 from engine.validate.context import Checker
-from engine.validate.schema_paths import SchemaPaths, schema_paths
+from engine.validate.schema_paths import ROOT_KEY, SchemaPaths, schema_paths
+from engine.validate.step_schema import has_root_key
 
 __all__ = ["TASK_KEYS", "check_handles", "find_handles"]
 
@@ -20,6 +21,7 @@ TASK_KEYS = frozenset({"resolver_username", "created", "requester_username", "re
                        "region", "resolution_id", "watcher_usernames", "watcher_groups"})
 _PATH_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.")
 _PREFIX = "Invalid text-template handles within task template: "
+_RESERVED = SchemaPaths()  # marks a schema µTask cannot lint against (it has a `utaskRootKey` property)
 
 
 def find_handles(text: str) -> Iterator[tuple[int, str]]:
@@ -118,10 +120,17 @@ def _check_step_handle(checker: Checker, path: JsonPath, offset: int, parts: lis
         return
     if name == "this" or len(parts) < 4 or parts[2] != "output":
         return
-    if name not in paths_by_step:
-        paths_by_step[name] = schema_paths(steps[name].json_schema)
-    table = paths_by_step[name]
     variable = ".".join(parts[3:])
+    if name not in paths_by_step:
+        schema = steps[name].json_schema
+        paths_by_step[name] = _RESERVED if has_root_key(schema) else schema_paths(schema)
+    table = paths_by_step[name]
+    if table is _RESERVED:
+        message = f'Cannot use property "{ROOT_KEY}" as it\'s a reserved keyword. Please rename your property'
+        checker.error("handle-schema-reserved-property", f"`{variable}` cannot be checked: the json_schema of "
+                      f"step `{name}` has a property named `{ROOT_KEY}`", "rename that property", path,
+                      offset=offset, utask=f"{_PREFIX}Linting error: step {name}: {message}")
+        return
     if table is not None and not table.accepts(parts[3:]):
         checker.error("handle-output-not-in-schema", f"`{variable}` is not in the json_schema of step `{name}`",
                       "fix the path, or add the property to that step's json_schema", path, offset=offset,

@@ -29,11 +29,12 @@ def check_root(checker: Checker) -> None:
         if value is None and not required:
             continue
         text = (value or "").strip().lower() if field_name == "name" else (value or "")
-        if len(text) < low:
+        size = len(text.encode("utf-8"))  # Go's len(): bytes, not characters
+        if size < low:
             checker.error("field-too-short", f"{label} can't be shorter than {low} characters",
                           _length_hint(field_name, value), (field_name,), at_key=value is None or value == "",
                           utask=f"{label} can't be shorter than {low} characters")
-        elif len(text) > high:
+        elif size > high:
             checker.error("field-too-long", f"{label} can't be longer than {high} characters",
                           "shorten it", (field_name,), utask=f"{label} can't be longer than {high} characters")
     _check_tags(checker)
@@ -104,7 +105,9 @@ def _check_input_definition(checker: Checker, definition: Input, path: tuple[str
             checker.error("input-legal-value-type", problem, f"make every legal value a {_type_word(definition)}",
                           (*path, "legal_values", position), utask=problem)
     if definition.default is not None:
-        problem = input_value_problem(definition, definition.default)
+        # µTask checks the type of the whole default first, so a collection's list default fails it.
+        problem = _type_problem(definition, definition.default) or input_value_problem(definition,
+                                                                                        definition.default)
         if problem:
             checker.error("input-default-invalid", f"default value: {problem}",
                           "change the default so it passes the input's own checks", (*path, "default"),
@@ -151,7 +154,7 @@ def _single_value_problem(definition: Input, value: Any) -> str | None:
     if len(rendered) > MAX_INPUT_LENGTH:
         return f"Invalid input '{name}': value can't be longer than {MAX_INPUT_LENGTH}"
     if definition.legal_values:
-        if not any(type(value) is type(legal) and value == legal for legal in definition.legal_values):
+        if not any(_same_value(value, legal) for legal in definition.legal_values):
             legal = format_value(definition.legal_values)
             return f"Invalid input '{name}': '{rendered}' is not a legal value ({legal})"
         return None
@@ -166,6 +169,14 @@ def _single_value_problem(definition: Input, value: Any) -> str | None:
     if '"' in rendered:
         return f"Invalid input '{name}': cannot contain double quotes"
     return None
+
+
+def _same_value(value: Any, legal: Any) -> bool:
+    """Go's `==` on decoded JSON: same type and value, every number being a float64 at template load."""
+    if isinstance(value, int | float) and isinstance(legal, int | float) and not isinstance(value, bool) \
+            and not isinstance(legal, bool):
+        return value == legal
+    return type(value) is type(legal) and value == legal
 
 
 def check_variables(checker: Checker) -> None:

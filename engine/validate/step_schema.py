@@ -11,7 +11,7 @@ from engine.model.template import Step
 from engine.validate.context import Checker
 from engine.validate.schema_paths import ROOT_KEY
 
-__all__ = ["check_step_schema", "normalized_schema"]
+__all__ = ["check_step_schema", "has_root_key", "normalized_schema"]
 
 _DRAFTS = {4: "http://json-schema.org/draft-04/schema#", 6: "http://json-schema.org/draft-06/schema#"}
 _DRAFT7 = "http://json-schema.org/draft-07/schema#"
@@ -48,13 +48,15 @@ def check_step_schema(checker: Checker, name: str, step: Step) -> None:
                            "fix the schema (see json-schema.org for the keyword)", where,
                            utask=f"Jsonschema: step {name}: {exc.message}")
         return
-    if _has_root_key(schema):
-        message = f'Cannot use property "{ROOT_KEY}" as it\'s a reserved keyword. Please rename your property'
-        checker.step_error(name, "json-schema-reserved-property", message, "rename that property", path,
-                           utask=message)
+    if has_root_key(schema):
+        # µTask loads such a schema; only linting a `.step.NAME.output.…` handle against it fails (handles.py).
+        checker.warning("json-schema-reserved-property", f'property "{ROOT_KEY}" is reserved by µTask: any '
+                        f"`.step.{name}.output.…` handle in the template makes µTask refuse it", "rename that "
+                        "property", path)
 
 
-def _has_root_key(schema: Any) -> bool:
+def has_root_key(schema: Any) -> bool:
+    """Whether a property named `utaskRootKey` appears anywhere in the schema."""
     stack = [schema]
     while stack:
         node = stack.pop()

@@ -116,11 +116,20 @@ def _state_hint(target: str, state: str, allowed: list[str]) -> str:
 
 
 def _check_runtime_fields(checker: Checker, name: str, step: Step) -> None:
-    for key in (step.model_extra or {}):
-        if key in STEP_RUNTIME_FIELDS:
+    for key, value in (step.model_extra or {}).items():
+        if key in STEP_RUNTIME_FIELDS and not _is_go_zero(key, value):
             message = _RUNTIME_FIELD_MESSAGES.get(key, f"step {key} must not be set")
             checker.step_error(name, "step-runtime-field", message, f"remove `{key}`: the engine fills it in "
                                "while running", ("steps", name, key), at_key=True)
+
+
+def _is_go_zero(key: str, value: object) -> bool:
+    """µTask only refuses a run-time field that decodes to a non-zero Go value (`state: ""`, `output: null`…)."""
+    if value is None:
+        return True
+    if key in ("state", "error"):
+        return value == ""
+    return key == "try_count" and not isinstance(value, bool) and value == 0
 
 
 def check_cycles(checker: Checker) -> None:
