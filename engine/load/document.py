@@ -30,6 +30,13 @@ class Document:
     data: Any
     source_map: SourceMap
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Values dropped from the model because of a type error: rules stay quiet about them, since the
+    # type error already says what is wrong there.
+    dropped: set[JsonPath] = field(default_factory=set)
+
+    def is_dropped(self, path: JsonPath) -> bool:
+        """Whether `path` is, contains or lies inside a value dropped for a type error."""
+        return any(path[: len(d)] == d or d[: len(path)] == path for d in self.dropped)
 
     def report(self, severity: Severity, code: str, message: str, hint: str = "", *,
                path: JsonPath = (), at_key: bool = False, offset: int | None = None,

@@ -77,6 +77,7 @@ def _validate_repairing(document: Document, model: type[ModelT], data: dict[str,
             path = tuple(error["loc"])
             if path not in reported:
                 reported.add(path)
+                document.dropped.add(path)
                 _report_type_error(document, path, error, data)
             _drop(repaired, path)
         try:

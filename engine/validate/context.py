@@ -32,6 +32,8 @@ class Checker:
               at_key: bool = False, offset: int | None = None) -> Diagnostic:
         """Report an error µTask also refuses at load; `utask` is its message (without the prefix)."""
         full = _TEMPLATE_PREFIX + utask if utask is not None else None
+        if self.document.dropped and self.document.is_dropped(path):
+            return Diagnostic(Severity.ERROR, code, message, hint, self.document.file, path=path, utask_message=full)
         return self.document.report(Severity.ERROR, code, message, hint, path=path, at_key=at_key,
                                     offset=offset, utask=full)
 

@@ -77,3 +77,18 @@ def test_functions_directory_beside_the_template_is_used(tmp_path: Path) -> None
     result = validate_file(template)
     assert [(d.code, d.line) for d in result.errors] == [("function-argument-missing", 6)]
     assert 'missing function_args "who"' in result.utask_errors[0]
+
+
+def test_a_type_error_does_not_cascade_into_rule_errors(tmp_path: Path) -> None:
+    template = write(tmp_path, "t.yaml", """\
+        name: [abc]
+        description: desc
+        title_format: title
+        steps:
+          x:
+            action: echo
+            dependencies: [nope]
+        """)
+    result = validate_file(template)
+    assert [(d.code, d.line) for d in result.errors] == [
+        ("type-mismatch", 1), ("type-mismatch", 6), ("dependency-unknown-step", 7)]
