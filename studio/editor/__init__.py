@@ -1,0 +1,1 @@
+"""The YAML pane: a read-only text view with line numbers and syntax highlighting (editing comes later)."""

@@ -1,0 +1,27 @@
+"""Studio test fixtures. Qt draws offscreen unless told otherwise (set before anything imports Qt)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYTEST_QT_API", "pyside6")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from studio_support import ARTIFACTS, BROKEN_TEMPLATE  # noqa: E402
+
+
+@pytest.fixture
+def broken_template(tmp_path: Path) -> Path:
+    path = tmp_path / "broken-example.yaml"
+    path.write_text(BROKEN_TEMPLATE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where screenshots are kept for a person to look at (gitignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
