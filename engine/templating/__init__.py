@@ -1,12 +1,61 @@
-"""A pure-Python Go text/template implementation (parser side), matching Go 1.24 + Sprig v3.3.0 + µTask.
+"""A pure-Python Go text/template implementation matching Go 1.24 + Sprig v3.3.0 + µTask.
 
-`parse` turns a template string into a `Tree` of nodes (see `engine.templating.nodes`), raising
+Parsing: `parse` turns a template string into a `Tree` of nodes (see `engine.templating.nodes`), raising
 `TemplateError` with Go's exact message; `check_syntax` returns that error instead of raising.
+
+Rendering:
+
+* `render(template, context)`: render against plain JSON-like Python data used as the root (`.`).
+  Python ints and floats become Go float64 (what plain JSON decoding gives Go: `{{eq .n 1}}` is an
+  error, as in µTask for task inputs); pass `JSONNumber("12")` for µTask's exact-decimal numbers.
+* `Values`: µTask's rendering context (root keys input, resolver_input, function_args, step, task,
+  config, iterator, var, pre_hook), with `apply(template, item=…, step_name=…)` (µTask's Values.Apply:
+  `.iterator`, `.step.this`), `render_object(obj)` (every string leaf of a step configuration),
+  `clone()`; `Variable` for template variables (eval/evalCache), `World` for the injected environment,
+  clock, randomness and DNS (sandboxed by default: empty environment, no DNS).
+* `compile_template(source)`: the cached compiled template (`execute(root, context)`).
+* `load_json(text, numbers=…)`: JSON with numbers as `JSONNumber` (µTask's UseNumber) or float64.
+
+Every error is a `TemplateError` carrying Go's message and the position in the template.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
+from engine.templating.context import NO_ITEM, RenderContext, Values, Variable, World, from_plain, load_json
 from engine.templating.errors import TemplateError
+from engine.templating.executor import CompiledTemplate, compile_template, execute_source
 from engine.templating.functions_names import FUNCTION_NAMES
+from engine.templating.gotypes import NO_VALUE, JSONNumber
 from engine.templating.nodes import Tree
 from engine.templating.parser import check_syntax, parse
 
-__all__ = ["FUNCTION_NAMES", "TemplateError", "Tree", "check_syntax", "parse"]
+__all__ = [
+    "FUNCTION_NAMES",
+    "NO_ITEM",
+    "NO_VALUE",
+    "CompiledTemplate",
+    "JSONNumber",
+    "RenderContext",
+    "TemplateError",
+    "Tree",
+    "Values",
+    "Variable",
+    "World",
+    "check_syntax",
+    "compile_template",
+    "load_json",
+    "parse",
+    "render",
+]
+
+def render(template: str, context: Mapping[str, Any]) -> str:
+    """Render `template` with `context` (a mapping of plain JSON-like data) as the root `.`.
+
+    Ints and floats are Go float64 values; µTask's functions see an empty variable set and the sandboxed
+    `World`. Raises TemplateError.
+    """
+    if "{{" not in template:
+        return template
+    root = from_plain(dict(context))
+    return execute_source(template, root, Values.wrap(root).context)

@@ -42,6 +42,7 @@ __all__ = [
     "GoInt32",
     "GoInt64",
     "GoListOfLists",
+    "GoNamedInt",
     "GoObject",
     "GoStringMap",
     "GoStringSlice",
@@ -106,6 +107,16 @@ class GoComplex(complex):
     __slots__ = ()
 
 
+class GoNamedInt(int):
+    """An integer Go type with a String() method (time.Month, time.Weekday): prints through go_string()."""
+
+    __slots__ = ()
+    go_type: ClassVar[str] = "int"
+
+    def go_string(self) -> str:
+        return int.__repr__(self)
+
+
 class GoDuration(int):
     """time.Duration: nanoseconds, printed like `1h2m3s`."""
 
@@ -141,6 +152,16 @@ class GoObject:
     go_kind: ClassVar[str] = "struct"
     fields: ClassVar[Mapping[str, Callable[[Any], Any]]] = {}
     methods: ClassVar[Mapping[str, Callable[..., Any]]] = {}
+    # Unexported struct fields: naming one is an error ("x is an unexported field of struct type T").
+    unexported: ClassVar[frozenset[str]] = frozenset()
+    # Go types of fields whose static type differs from their value's (`interface {}` fields), for
+    # error messages such as "can't evaluate field x in type interface {}".
+    field_types: ClassVar[Mapping[str, str]] = {}
+    # Whether the Go type has a String() method: fmt then prints go_string() for %v/%s at any depth;
+    # otherwise a pointer type prints `&{...}` at the top level and an address inside containers.
+    is_stringer: ClassVar[bool] = True
+    # The length of a fixed-size Go array type (uuid.UUID is [16]byte), for `len`; None otherwise.
+    go_array_len: ClassVar[int | None] = None
 
     def go_string(self) -> str:
         """How fmt's %v prints the value."""
@@ -201,7 +222,7 @@ def go_type_name(value: Any) -> str:
     """The Go type as `%T` prints it; `<nil>` for nil and missing values."""
     if value is None or value is NO_VALUE:
         return "<nil>"
-    if isinstance(value, GoObject):
+    if isinstance(value, GoObject | GoNamedInt):
         return value.go_type
     return _TYPE_NAMES.get(type(value), type(value).__name__)
 
@@ -212,4 +233,6 @@ def go_kind(value: Any) -> str:
         return "invalid"
     if isinstance(value, GoObject):
         return value.go_kind
+    if isinstance(value, GoNamedInt):
+        return "int"
     return _KINDS.get(type(value), "invalid")

@@ -6,13 +6,16 @@ or a map, or through print/toString) nil prints `<nil>`.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
+import zoneinfo
+from collections.abc import Mapping
 from typing import Any
 
 from engine.gocompat.fmt import format_duration, format_float_g
-from engine.templating.gotypes import NO_VALUE, GoDuration, GoObject, GoTime
+from engine.templating.gotypes import NO_VALUE, GoDuration, GoNamedInt, GoObject, GoTime
 
-__all__ = ["format_time", "sprint", "sprint_action"]
+__all__ = ["format_time", "sorted_keys", "sprint", "sprint_action", "zone_abbreviation"]
 
 
 def sprint_action(value: Any) -> str:
@@ -35,6 +38,8 @@ def sprint(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, GoDuration):
         return format_duration(int(value))
+    if isinstance(value, GoNamedInt):
+        return value.go_string()
     if isinstance(value, int):
         return int.__repr__(value)
     if isinstance(value, float):
@@ -44,7 +49,7 @@ def sprint(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + " ".join(sprint(item) for item in value) + "]"
     if isinstance(value, dict):
-        return "map[" + " ".join(f"{sprint(k)}:{sprint(value[k])}" for k in sorted(value, key=_key_order)) + "]"
+        return "map[" + " ".join(f"{sprint(k)}:{sprint(value[k])}" for k in sorted_keys(value)) + "]"
     if isinstance(value, bytes):
         return "[" + " ".join(str(b) for b in value) + "]"
     if isinstance(value, GoTime):
@@ -52,6 +57,18 @@ def sprint(value: Any) -> str:
     if isinstance(value, GoObject):
         return value.go_string()
     return str(value)
+
+
+def sorted_keys(mapping: Mapping[Any, Any]) -> list[Any]:
+    """Map keys in Go's fmt order (internal/fmtsort): strings by bytes, numbers by value."""
+    keys = list(mapping)
+    if all(type(k) is str for k in keys):
+        return sorted(keys) if all(k.isascii() for k in keys) else sorted(keys, key=_utf8)
+    return sorted(keys, key=_key_order)
+
+
+def _utf8(key: str) -> bytes:
+    return key.encode("utf-8", "surrogateescape")
 
 
 def _key_order(key: Any) -> Any:
@@ -68,13 +85,31 @@ def _complex(value: complex) -> str:
 def format_time(value: GoTime) -> str:
     """time.Time's String(): `2024-03-05 00:00:00 +0000 UTC` (fractional seconds only when non-zero)."""
     moment = value.moment
-    text = moment.strftime("%Y-%m-%d %H:%M:%S")
+    # strftime's %Y does not pad years below 1000 (Go's zero time is year 1: "0001-01-01").
+    text = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} " + moment.strftime("%H:%M:%S")
     if moment.microsecond:
         text += ("." + f"{moment.microsecond:06d}").rstrip("0")
     offset = moment.utcoffset()
     seconds = int(offset.total_seconds()) if offset is not None else 0
+    return f"{text} {_numeric_zone(seconds)} {zone_abbreviation(value) or _numeric_zone(seconds)}"
+
+
+def _numeric_zone(seconds: int) -> str:
     sign = "+" if seconds >= 0 else "-"
     hours, minutes = divmod(abs(seconds) // 60, 60)
-    return f"{text} {sign}{hours:02d}{minutes:02d} {value.location}"
+    return f"{sign}{hours:02d}{minutes:02d}"
+
+
+def zone_abbreviation(value: GoTime) -> str:
+    """The zone name Go's "MST" layout element prints: `UTC`, `CET`…, or "" for an unnamed fixed zone
+    (Go then prints the numeric offset instead)."""
+    moment = value.moment
+    if value.location in ("UTC", "Local") and moment.utcoffset() == _dt.timedelta(0):
+        return "UTC"
+    if isinstance(moment.tzinfo, zoneinfo.ZoneInfo):
+        return moment.tzname() or ""
+    if value.location in ("", "UTC", "Local") or value.location[:1] in "+-":
+        return ""
+    return value.location
 
 

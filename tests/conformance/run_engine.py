@@ -5,8 +5,9 @@
 Prints one line per failing case, a count of the cases this engine cannot run yet, and a last line
 `N passed, M failed`. Exit status 0 when nothing failed.
 
-Today the runner covers `kind: validation` and the engine cases that only load a template
-(`create` and compare its error); the scenarios that run resolutions come with the runtime.
+Today the runner covers `kind: validation`, `kind: templating` (see templating_cases.py) and the engine
+cases that only load a template (`create` and compare its error); the scenarios that run resolutions
+come with the runtime.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ if str(ROOT) not in sys.path:
 from engine.load.document import parse_document  # noqa: E402
 from engine.load.functions import FunctionRegistry  # noqa: E402
 from engine.validate import ValidationResult, validate_document  # noqa: E402
+from tests.conformance.templating_cases import TemplatingCaseError, run_templating_case  # noqa: E402
 
 
 @dataclass
@@ -75,9 +77,18 @@ class Runner:
                 return self._validation(case)
             if case["kind"] == "engine" and _is_load_only(case):
                 return self._load_only(case)
+            if case["kind"] == "templating":
+                return self._templating(case)
         except Exception as exc:  # a crash of ours is a failure to report, not a reason to stop
             return Outcome(case["id"], "failed", f"crashed: {type(exc).__name__}: {exc}")
         return Outcome(case["id"], "skipped")
+
+    def _templating(self, case: dict[str, Any]) -> Outcome:
+        try:
+            run_templating_case(case)
+        except TemplatingCaseError as failure:
+            return Outcome(case["id"], "failed", str(failure))
+        return Outcome(case["id"], "passed")
 
     def _validate(self, folder: str, template: str, edits: list[dict[str, Any]]) -> ValidationResult:
         path = self.folder / folder / template

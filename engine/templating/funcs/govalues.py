@@ -11,7 +11,7 @@ from typing import Any
 
 from engine.templating import gotypes
 from engine.templating.funcs.registry import GoPanic
-from engine.templating.gotypes import NO_VALUE, GoObject, GoUint8, go_kind
+from engine.templating.gotypes import NO_VALUE, GoObject, GoStringSlice, GoUint8, go_kind
 from engine.templating.printing import sprint
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "is_nil",
     "kind_of_non_nil",
     "nilify",
+    "strslice",
     "strval",
 ]
 
@@ -132,3 +133,14 @@ def _copy(value: Any) -> Any:
     if isinstance(value, dict):
         return type(value)((key, _copy(item)) for key, item in value.items())
     return nilify(value)
+
+
+def strslice(value: Any) -> GoStringSlice:
+    """Sprig's strslice (toStrings, join, sortAlpha): a []string as it is, slice items through strval with nils
+    dropped, nil as no item, anything else as its one strval."""
+    if type(value) is GoStringSlice:
+        return value
+    items = elements(value)
+    if items is None:
+        return GoStringSlice() if is_nil(value) else GoStringSlice([strval(value)])
+    return GoStringSlice(strval(item) for item in items if not is_nil(item))
