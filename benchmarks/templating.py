@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import jinja2  # noqa: E402
 
 from engine.templating import CompiledTemplate, JSONNumber, Values, compile_template, parse  # noqa: E402
-from engine.templating.executor import _functions  # noqa: E402
+from engine.templating.function_table import functions_table  # noqa: E402
 from engine.templating.functions_names import FUNCTION_NAMES  # noqa: E402
 
 # (label, Go template, equivalent Jinja2 template)
@@ -50,7 +50,7 @@ def main() -> None:
     values = _values()
     environment = jinja2.Environment(autoescape=False)
     cases = list(CASES)
-    if "upper" not in _available_functions():
+    if "upper" not in _availablefunctions_table():
         cases[1] = FALLBACK_PIPE
         print("note: Sprig's `upper` is not registered yet; benchmarking printf instead\n")
     print(f"{'value':<22} {'ours':>9} {'jinja2':>9} {'ratio':>7}   {'Values.apply':>12}   {'parse + compile':>20}")
@@ -79,14 +79,14 @@ def _measure(label: str, source: str, jinja: jinja2.Template, values: Values) ->
 def _parse_compile(source: str) -> tuple[float, float]:
     """(parse, compile) times of one value, uncached."""
     tree = parse(source)
-    functions = _functions()
+    functions = functions_table()
     parsing = _best(lambda: parse(source), 500)
     compiling = _best(lambda: CompiledTemplate(source, tree, functions) if "{{" in source else None, 500)
     return parsing, compiling
 
 
-def _available_functions() -> set[str]:
-    return set(_functions()) & set(FUNCTION_NAMES)
+def _availablefunctions_table() -> set[str]:
+    return set(functions_table()) & set(FUNCTION_NAMES)
 
 
 if __name__ == "__main__":

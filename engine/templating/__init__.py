@@ -57,5 +57,8 @@ def render(template: str, context: Mapping[str, Any]) -> str:
     """
     if "{{" not in template:
         return template
-    root = from_plain(dict(context))
+    try:
+        root = from_plain(dict(context))
+    except RecursionError:
+        raise TemplateError("template: tmpl: value nested too deeply for this engine", kind="exec", line=None) from None
     return execute_source(template, root, Values.wrap(root).context)

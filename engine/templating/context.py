@@ -134,7 +134,8 @@ class World:
     randomness are the system's unless injected."""
 
     environ: Mapping[str, str] = field(default_factory=dict)
-    random: random.Random = field(default_factory=random.Random)
+    # The OS's generator: uuidv4, randBytes and friends must not be predictable. Tests inject a seeded one.
+    random: random.Random = field(default_factory=random.SystemRandom)
     clock: Callable[[], datetime.datetime] | None = None
     resolver: Callable[[str], list[str]] | None = None
     js_memory_limit: int = 64 * 1024 * 1024

@@ -5,6 +5,14 @@
 Templates without `{{` never reach the parser. Control structures follow exec.go: `if`/`with` truthiness,
 `range` over lists, maps (sorted keys), integers (Go 1.24), `break`/`continue`, `template`/`block` calls
 with their own variables, and Go's error for runaway recursion.
+
+Deliberate differences from Go (everything else, messages and positions included, follows Go 1.24):
+* template recursion stops where Python's stack does (hundreds of levels, not Go's 100000), with Go's
+  `exceeded maximum template depth (100000)` message; data nested deeper than the stack allows fails with
+  `value nested too deeply for this engine` where Go would render it;
+* where Go reports an error on "the last node evaluated", that node is computed at compile time; after an
+  `and`/`or` that stopped early inside an argument it may name a later operand than Go;
+* a bug (a Python exception) inside a function is reported as `error calling NAME: <exception>`.
 """
 
 from __future__ import annotations
@@ -13,7 +21,6 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from engine.templating import funcs
 from engine.templating import nodes as n
 from engine.templating.builtins import BUILTINS, is_true
 from engine.templating.compile_expr import Eval, ExprCompiler
@@ -21,6 +28,7 @@ from engine.templating.errors import TemplateError
 from engine.templating.exec_state import NO_SLOTS, UNSET, BreakLoop, ContinueLoop, Site, Source, State
 from engine.templating.fields import Chain, Getter, dot_getter
 from engine.templating.funcs.registry import GoFunction
+from engine.templating.function_table import FUNCTION_LOAD_ERRORS, functions_table
 from engine.templating.gotypes import NO_VALUE, GoObject
 from engine.templating.literals import go_quote
 from engine.templating.parser import parse
@@ -311,52 +319,29 @@ class CompiledTemplate:
 
     def execute(self, root: Any, context: Any) -> str:
         """Run against the root data (`.` and `$`); `context` is the FunctionContext of µTask's funcs."""
-        flat = self._flat
-        if flat is not None:
-            shared = self._shared
-            parts = []
-            for text, getter in flat:
-                if getter is None:
-                    parts.append(text)
-                else:
-                    value = getter(shared, root)
-                    parts.append(value if type(value) is str else print_value(value))
-            return "".join(parts)
-        main = self._main
-        st = State(context, [root] if main.slots == 1 else main.frame(root))
         try:
+            if self._flat is not None:
+                return self._run_flat(root)
+            main = self._main
+            st = State(context, [root] if main.slots == 1 else main.frame(root))
             main.run(st, root)
+            return "".join(st.out)
         except RecursionError:
-            raise TemplateError(
-                f"template: {self.tree.name}: exceeded maximum template depth ({GO_MAX_DEPTH})", kind="exec", line=None
-            ) from None
-        return "".join(st.out)
+            # Template recursion is reported where it happens (Go's depth error); this is data nested
+            # deeper than Python's stack allows, which Go would have handled.
+            raise TemplateError(f"template: {self.tree.name}: value nested too deeply for this engine",
+                                kind="exec", line=None) from None
 
-
-# Function modules that failed to import (name → error text); their functions are then undefined at run
-# time ("%q is not a defined function"), so one broken module cannot take the whole engine down.
-FUNCTION_LOAD_ERRORS: dict[str, str] = {}
-
-
-@functools.cache
-def _functions() -> Mapping[str, GoFunction]:
-    try:
-        return funcs.load_all()
-    except Exception:  # noqa: BLE001 - fall back to importing module by module, recording failures
-        return _load_each()
-
-
-def _load_each() -> Mapping[str, GoFunction]:
-    import importlib
-    import pkgutil
-
-    names = sorted(m.name for m in pkgutil.iter_modules(funcs.__path__) if m.name not in ("registry", "utask"))
-    for name in (*names, "utask"):
-        try:
-            importlib.import_module(f"{funcs.__name__}.{name}")
-        except Exception as error:  # noqa: BLE001 - recorded, see FUNCTION_LOAD_ERRORS
-            FUNCTION_LOAD_ERRORS[name] = f"{type(error).__name__}: {error}"
-    return funcs.FUNCTIONS
+    def _run_flat(self, root: Any) -> str:
+        shared = self._shared
+        parts = []
+        for text, getter in self._flat or ():
+            if getter is None:
+                parts.append(text)
+            else:
+                value = getter(shared, root)
+                parts.append(value if type(value) is str else print_value(value))
+        return "".join(parts)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
@@ -366,7 +351,7 @@ def _compile_cached(source: str) -> CompiledTemplate | TemplateError:
     except TemplateError as error:
         return error
     try:
-        return CompiledTemplate(source, tree, _functions())
+        return CompiledTemplate(source, tree, functions_table())
     except RecursionError:
         return TemplateError("template: tmpl:1: template nested too deeply", kind="parse", line=1, offset=0)
 

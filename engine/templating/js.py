@@ -15,7 +15,8 @@ otto differs from QuickJS in ways a prelude and a small pre-check smooth over:
 * error texts are mapped to otto's for the common cases (ReferenceError, member access on null,
   calling a non-function, syntax errors as `(anonymous): Line L:C …`).
 Differences left: QuickJS accepts more ES2015+ syntax than otto rejects here; integer literals beyond
-2^53 are not kept exact; a memory-limit error has no otto equivalent.
+2^53 are not kept exact; a memory-limit error has no otto equivalent; the time limit counts CPU time
+(QuickJS uses clock()), where µTask's is wall-clock time.
 """
 
 from __future__ import annotations

@@ -91,7 +91,15 @@ def format_time(value: GoTime) -> str:
         text += ("." + f"{moment.microsecond:06d}").rstrip("0")
     offset = moment.utcoffset()
     seconds = int(offset.total_seconds()) if offset is not None else 0
-    return f"{text} {_numeric_zone(seconds)} {zone_abbreviation(value) or _numeric_zone(seconds)}"
+    zone = zone_abbreviation(value) or _numeric_zone(seconds)
+    return f"{text} {_numeric_zone(seconds)} {zone}{_monotonic_suffix(value)}"
+
+
+def _monotonic_suffix(value: GoTime) -> str:
+    # `now` carries a monotonic clock reading, which Go's String() prints (` m=+0.0017…`).
+    from engine.templating.funcs.dates_time import monotonic_suffix
+
+    return monotonic_suffix(value)
 
 
 def _numeric_zone(seconds: int) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from engine.templating import TemplateError, Values, Variable, load_json
@@ -44,7 +42,3 @@ def detail(template: str, **variables: Variable) -> str:
     """The error message after Go's position and context prefix."""
     message = error(template, **variables)
     return message.split(">: ", 1)[1] if ">: " in message else message.split(": ", 2)[-1]
-
-
-def root_of(**data: Any) -> Values:
-    return Values(**data)
