@@ -54,6 +54,13 @@ def test_nondeterministic_shapes_of_our_functions(shared: Path) -> None:
             assert re.fullmatch(entry["shape_regex"], values.apply(entry["tmpl"])), entry["tmpl"]
 
 
+def test_every_nondeterministic_shape_matches(shared: Path) -> None:
+    corpus = shared / "conformance/templating/nondeterministic.jsonl"
+    result = subprocess.run([sys.executable, str(RUNNER), str(corpus)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines()[-1] == "32 passed, 0 failed"
+
+
 def test_runner_script_reports_failures(tmp_path: Path) -> None:
     corpus = tmp_path / "cases.jsonl"
     corpus.write_text(

@@ -129,7 +129,7 @@ FAMILY_A = [
     "wrapWith(int, string, string) string",
 ]
 
-SIGNATURES_FILE = Path("/work/shared/spec/sprig-signatures.txt")
+SIGNATURES_FILE = Path(__file__).resolve().parents[3] / "shared/spec/sprig-signatures.txt"
 
 
 @pytest.mark.parametrize("line", FAMILY_A)

@@ -116,7 +116,7 @@ MODULES = {"math", "encoding", "crypto", "certs", "dates", "regex", "semver", "u
            "network"}
 # µTask's own fromJson / mustFromJson replace Sprig's in the function map (ours stay importable).
 REPLACED_BY_UTASK = {"fromJson", "mustFromJson"}
-SPEC = Path("/work/shared/spec/sprig-signatures.txt")
+SPEC = Path(__file__).resolve().parents[3] / "shared/spec/sprig-signatures.txt"
 
 
 @pytest.mark.parametrize("line", FAMILY_B)

@@ -15,7 +15,7 @@ from engine.templating.funcs import dates
 from engine.templating.funcs.crypto import optional_module
 from engine.templating.printing import format_time
 
-CORPUS = Path("/work/shared/conformance/templating/nondeterministic.jsonl")
+CORPUS = Path(__file__).resolve().parents[3] / "shared/conformance/templating/nondeterministic.jsonl"
 if not CORPUS.exists():
     pytest.skip("the shared conformance corpus is not available", allow_module_level=True)
 

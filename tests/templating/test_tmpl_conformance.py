@@ -19,7 +19,7 @@ import pytest
 from engine.templating import TemplateError, Tree, parse
 from engine.templating import nodes as n
 
-CORPUS = Path("/work/shared/conformance/templating/public.jsonl")
+CORPUS = Path(__file__).resolve().parents[3] / "shared/conformance/templating/public.jsonl"
 if not CORPUS.exists():
     pytest.skip("the shared conformance corpus is not available", allow_module_level=True)
 
