@@ -37,6 +37,9 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/templating.py
+	$(BIN)/python benchmarks/template_parse.py
+	$(BIN)/python benchmarks/store.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info
