@@ -1,6 +1,7 @@
 """`utask-engine`: the headless command line.
 
     utask-engine validate [--functions-dir D] [--format text|json] FILE...
+    utask-engine run TEMPLATE [--input K=V]... [--dry-run] [--format text|json] (see engine/run/cli_run.py)
 
 Exit codes are part of the contract: 0 when no file has an error, 1 when any has, 2 on usage errors.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from engine.diagnostics import Diagnostic, Severity
 from engine.load.functions import FunctionRegistry
+from engine.run.cli_run import add_run_parser, run_command
 from engine.validate import validate_file, validate_function_file
 from engine.validate.functions import function_file_diagnostics
 
@@ -34,13 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--functions-dir", metavar="D", help="directory of function files (default: a "
                           "`functions/` directory beside each template, when there is one)")
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    add_run_parser(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"validate": _validate}
+    handlers = {"validate": _validate, "run": run_command}
     return handlers[args.command](args, parser)
 
 

@@ -37,6 +37,9 @@ class StepRun:
     tags: dict[str, str] = field(default_factory=dict)
     dependencies: list[str] = field(default_factory=list)  # live: foreach parents gain `child:ANY`
     conditions: list[Condition] = field(default_factory=list)  # live: rendered messages are kept
+    is_child: bool = False  # a foreach child (`<parent>-<i>`)
+    parent: str = ""  # the foreach parent of a child
+    dry_run: dict[str, Any] | None = None  # dry runs: what the side-effect action would have done (describe())
 
     @classmethod
     def from_definition(cls, name: str, definition: Step) -> StepRun:

@@ -5,9 +5,9 @@
 Prints one line per failing case, a count of the cases this engine cannot run yet, and a last line
 `N passed, M failed`. Exit status 0 when nothing failed.
 
-Today the runner covers `kind: validation`, `kind: templating` (see templating_cases.py) and the engine
-cases that only load a template (`create` and compare its error); the scenarios that run resolutions
-come with the runtime.
+The runner covers `kind: validation`, `kind: templating` (see templating_cases.py) and every `kind: engine`
+case (see engine_cases.py: create / run / run_async / mutate / external, `expect` and `derived`
+expectations) whose `needs` are in engine_cases.SUPPORTED_NEEDS; other cases are counted as skipped.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ if str(ROOT) not in sys.path:
 from engine.load.document import parse_document  # noqa: E402
 from engine.load.functions import FunctionRegistry  # noqa: E402
 from engine.validate import ValidationResult, validate_document  # noqa: E402
+from tests.conformance.engine_cases import SUPPORTED_NEEDS, CaseFailure, run_engine_case  # noqa: E402
 from tests.conformance.templating_cases import TemplatingCaseError, run_templating_case  # noqa: E402
 
 
@@ -58,7 +59,7 @@ def report(outcomes: list[Outcome]) -> int:
             print(f"FAIL {outcome.case}: {outcome.detail}")
     skipped = [o for o in outcomes if o.status == "skipped"]
     if skipped:
-        print(f"skipped {len(skipped)} case(s) that need the engine runtime: "
+        print(f"skipped {len(skipped)} case(s) needing capabilities the runner lacks: "
               + ", ".join(o.case for o in skipped[:8]) + (" …" if len(skipped) > 8 else ""))
     passed = sum(o.status == "passed" for o in outcomes)
     failed = sum(o.status == "failed" for o in outcomes)
@@ -75,6 +76,8 @@ class Runner:
         try:
             if case["kind"] == "validation":
                 return self._validation(case)
+            if case["kind"] == "engine" and set(case.get("needs") or []) <= SUPPORTED_NEEDS:
+                return self._engine(case)
             if case["kind"] == "engine" and _is_load_only(case):
                 return self._load_only(case)
             if case["kind"] == "templating":
@@ -82,6 +85,13 @@ class Runner:
         except Exception as exc:  # a crash of ours is a failure to report, not a reason to stop
             return Outcome(case["id"], "failed", f"crashed: {type(exc).__name__}: {exc}")
         return Outcome(case["id"], "skipped")
+
+    def _engine(self, case: dict[str, Any]) -> Outcome:
+        try:
+            run_engine_case(self.folder, self.functions, case)
+        except CaseFailure as failure:
+            return Outcome(case["id"], "failed", str(failure))
+        return Outcome(case["id"], "passed")
 
     def _templating(self, case: dict[str, Any]) -> Outcome:
         try:
