@@ -32,9 +32,10 @@ __all__ = [
 
 NIL_DEREFERENCE = "runtime error: invalid memory address or nil pointer dereference"
 
-# Go would allocate (or die with "fatal error: runtime: out of memory") on `repeat`, `until`… of absurd sizes;
-# the Python engine refuses results beyond this many bytes (or list items times 8) instead of exhausting memory.
-ALLOCATION_LIMIT = 1 << 30
+# Go would allocate (or die with "fatal error: runtime: out of memory") on `repeat`, `until`, `seq`… of absurd
+# sizes; the Python engine refuses results beyond this many bytes (or list items times 8) instead of exhausting
+# memory or hanging a run: a Python list item costs far more than Go's 8 bytes, so the bound is modest.
+ALLOCATION_LIMIT = 64 << 20
 
 
 class GoIntSlice(list):  # type: ignore[type-arg]

@@ -19,6 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from engine.templating.funcs.gocast import to_float64, to_int64, wrap_int64
+from engine.templating.funcs.govalues import check_allocation
 from engine.templating.funcs.registry import FunctionContext, GoPanic, go_func
 from engine.templating.gotypes import GoInt64
 
@@ -108,6 +109,7 @@ def seq(*params: int) -> str:
     stop = end + increment
     if (stop < start and step >= 0) or (stop >= start and step <= 0):
         return ""
+    check_allocation(abs(stop - start) // max(abs(step), 1) * 8)
     return " ".join(str(i) for i in range(start, stop, step))
 
 
