@@ -175,11 +175,6 @@ def test_ssh_validate_resources_describe(make_request):
     assert direct["command"] == "ls" and direct["connect_to"] == "h:22" and direct["host_key_verification"] is False
 
 
-def test_ssh_execute_reports_missing_library(make_request):
-    with pytest.raises(ActionError, match="^ssh: asyncssh is not installed$"):
-        run(SshAction(), make_request({"user": "u", "target": "h", "ssh_key": "k"}))
-
-
 # ------------------------------------------------------------------------------------------------ apiovh
 
 def test_apiovh_signed_request(http_server, make_request):
