@@ -1,10 +1,17 @@
-"""`utask-engine run`: run a template once, in memory, and print the final resolution.
+"""`utask-engine run`: run a template once and print the final resolution.
 
     utask-engine run TEMPLATE [--input K=V]... [--inputs-file F] [--resolver-input K=V]...
                      [--functions-dir D] [--scripts-dir D] [--dry-run] [--fixtures F] [--format text|json]
+                     [--db PATH [--resume ID]]
 
-Exit 0 only when the resolution ends DONE; 1 otherwise (bad template or inputs included); 2 on usage errors.
-Bad inputs are refused before the run, in `validate`'s diagnostic format.
+Without `--db` the run is in memory. With `--db PATH` the template, the task, its resolution and every step
+change (with an audit trail) are written to that SQLite file as the run goes, and the first line on stderr is
+`resolution <ID> (task <TASK>) in <PATH>`; `--resume ID` continues that resolution from the file (the µTask
+way: a resolution left RUNNING by a dead process is marked CRASHED, crash recovery turns its RUNNING steps
+into TODO when idempotent, else CRASHED with the resolution BLOCKED_TOCHECK; DONE steps are never re-run).
+
+Exit 0 only when the resolution ends DONE; 1 otherwise (bad template or inputs, BLOCKED_TOCHECK after crash
+recovery included); 2 on usage errors. Bad inputs are refused before the run, in `validate`'s diagnostic format.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +32,10 @@ from engine.load.functions import FunctionRegistry
 from engine.model.run import Resolution, Task
 from engine.model.template import Input, Template
 from engine.run.create import InputError
-from engine.run.engine import Engine
+from engine.run.engine import Engine, RunRefused
 from engine.run.pipeline import plain
+from engine.run.store_recorder import StoreRecorder
+from engine.store import Store, StoreError
 from engine.validate import validate_document
 
 __all__ = ["add_run_parser", "run_command"]
@@ -35,7 +45,9 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 def add_run_parser(commands: Any) -> None:
     run = commands.add_parser("run", help="run a template once and print the final resolution",
-                              description="Run a µTask template once, in memory (µTask's execution cycle).")
+                              description="Run a µTask template once (µTask's execution cycle): in memory, or "
+                              "persisted step by step to a SQLite file with --db, resumable with --resume. "
+                              "Exit 0 only when the resolution ends DONE.")
     run.add_argument("template", metavar="TEMPLATE", help="template file (YAML)")
     run.add_argument("--input", action="append", default=[], metavar="K=V", help="a task input (repeatable)")
     run.add_argument("--inputs-file", metavar="F", help="task inputs from a JSON or YAML mapping")
@@ -46,6 +58,13 @@ def add_run_parser(commands: Any) -> None:
     run.add_argument("--dry-run", action="store_true", help="never execute actions with side effects")
     run.add_argument("--fixtures", metavar="F", help="dry-run outputs: step name → {output, metadata, state}")
     run.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    run.add_argument("--db", metavar="PATH", help="persist the task, resolution and every step change (with an "
+                     "audit trail) to this SQLite file, created if needed; prints `resolution ID (task T) in PATH` "
+                     "on stderr first (default: an in-memory run, nothing kept)")
+    run.add_argument("--resume", metavar="ID", help="continue resolution ID from --db (required): a resolution "
+                     "left RUNNING by a killed run is crash-recovered as µTask does (RUNNING steps become TODO "
+                     "when idempotent, else CRASHED and the resolution BLOCKED_TOCHECK: exit 1; check those "
+                     "steps' side effects, then --resume again to re-execute them); DONE steps are never re-run")
 
 
 def _pairs(pairs: list[str], definitions: list[Input], parser: argparse.ArgumentParser) -> dict[str, Any]:
@@ -90,6 +109,11 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         functions = FunctionRegistry()
     if not path.is_file():
         parser.error(f"{args.template}: no such file")
+    if args.resume is not None and args.db is None:
+        parser.error("--resume needs --db (the file the resolution was persisted to)")
+    if args.resume is not None and (args.input or args.inputs_file or args.resolver_input):
+        parser.error("--resume continues a resolution with its stored inputs: no --input, --inputs-file or "
+                     "--resolver-input")
     document = read_document(path)
     result = validate_document(document, functions)
     if not result.ok or result.template is None:
@@ -105,10 +129,17 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     inputs.update(_pairs(args.input, template.inputs, parser))
     resolver_inputs.update(_pairs(args.resolver_input, template.resolver_inputs, parser))
     fixtures = _load_mapping(args.fixtures, parser, "--fixtures") if args.fixtures else {}
-    engine = Engine(functions=functions, scripts_dir=args.scripts_dir)
+    run = _Run(template, inputs, resolver_inputs, args.dry_run, fixtures, args.format == "text")
     try:
-        task, resolution = asyncio.run(_run(engine, template, inputs, resolver_inputs, args.dry_run, fixtures,
-                                            args.format == "text"))
+        if args.db is None:
+            outcome = asyncio.run(run.in_memory(Engine(functions=functions, scripts_dir=args.scripts_dir)))
+        else:
+            outcome = asyncio.run(run.persisted(args.db, args.resume, document.text,
+                                                lambda recorder: Engine(functions=functions, recorder=recorder,
+                                                                        scripts_dir=args.scripts_dir)))
+    except _Stop as stop:
+        print(f"utask-engine: {stop}", file=sys.stderr)
+        return EXIT_FAILED
     except InputError as error:
         where = "resolver_inputs" if error.name in {d.name for d in template.resolver_inputs} and \
             error.name not in {d.name for d in template.inputs} else "inputs"
@@ -118,30 +149,97 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
                                      path=(where, index) if index is not None else (), utask=str(error))
         print(diagnostic.format_text())
         return EXIT_FAILED
+    task, resolution, note = outcome
     if args.format == "json":
         json.dump(plain(resolution_json(task, resolution)), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         _print_text(task, resolution)
+    if note:
+        print(f"utask-engine: {note}", file=sys.stderr)
     return EXIT_OK if resolution.state == "DONE" else EXIT_FAILED
 
 
-async def _run(engine: Engine, template: Template, inputs: dict[str, Any], resolver_inputs: dict[str, Any],
-               dry_run: bool, fixtures: dict[str, Any], progress: bool) -> tuple[Task, Resolution]:
-    task, resolution = await engine.create(template, inputs, resolver_inputs)
-    if progress and sys.stderr.isatty():
-        done = [0]
+class _Stop(Exception):
+    """The run cannot go on (unknown resolution, wrong template, refused state, store error): a message."""
 
-        def show(event: Any) -> None:
-            if getattr(event, "step", None) and event.new_state not in ("RUNNING", "TODO"):
-                done[0] += 1
-                print(f"\r{done[0]} step result(s)… {event.step}: {event.new_state}\033[K", end="", file=sys.stderr)
 
-        engine.bus.subscribe(show)
-    await engine.run(resolution.id, dry_run=dry_run, fixtures=fixtures)
-    if progress and sys.stderr.isatty():
-        print(file=sys.stderr)
-    return task, resolution
+class _Run:
+    """One `run` invocation: in memory, or persisted (new or resumed)."""
+
+    def __init__(self, template: Template, inputs: dict[str, Any], resolver_inputs: dict[str, Any],
+                 dry_run: bool, fixtures: dict[str, Any], progress: bool) -> None:
+        self.template, self.inputs, self.resolver_inputs = template, inputs, resolver_inputs
+        self.dry_run, self.fixtures, self.progress = dry_run, fixtures, progress and sys.stderr.isatty()
+
+    async def in_memory(self, engine: Engine) -> tuple[Task, Resolution, str]:
+        task, resolution = await engine.create(self.template, self.inputs, self.resolver_inputs)
+        await self._execute(engine, resolution.id)
+        return task, resolution, ""
+
+    async def persisted(self, db: str, resume: str | None, source: str,
+                        make_engine: Callable[[StoreRecorder], Engine]) -> tuple[Task, Resolution, str]:
+        try:
+            async with Store.open(db) as store:
+                engine: Engine = make_engine(StoreRecorder(store))
+                if resume is None:
+                    await store.save_template(self.template, source)
+                    task, resolution = await engine.create(self.template, self.inputs, self.resolver_inputs)
+                    _announce(resolution, db)
+                    await self._execute(engine, resolution.id)
+                    return task, resolution, ""
+                return await self._resume(engine, db, resume)
+        except StoreError as error:
+            raise _Stop(str(error)) from error
+
+    async def _resume(self, engine: Engine, db: str, resolution_id: str) -> tuple[Task, Resolution, str]:
+        loaded = await engine.recorder.load(resolution_id)
+        if loaded is None:
+            raise _Stop(f"no resolution {resolution_id} in {db}")
+        task, resolution = loaded
+        if task.template_name != self.template.normalized_name:
+            raise _Stop(f"resolution {resolution_id} runs template {task.template_name!r}, "
+                        f"not {self.template.normalized_name!r}")
+        engine.add_template(self.template)
+        engine.services.remember(task, resolution)
+        _announce(resolution, db)
+        if resolution.state == "DONE":
+            return task, resolution, f"resolution {resolution_id} is already DONE: nothing to run"
+        if resolution.state == "RUNNING":  # its process died: µTask's crash collector marks it CRASHED
+            await engine.mark_crashed(resolution_id)
+        try:
+            finished = await self._execute(engine, resolution_id)
+        except RunRefused as error:
+            raise _Stop(f"resolution {resolution_id}: {error}") from error
+        if finished is None:
+            crashed = sorted(name for name, step in resolution.steps.items() if step.state == "CRASHED")
+            return task, resolution, (
+                f"resolution {resolution_id} is BLOCKED_TOCHECK: step(s) {', '.join(crashed)} were running when "
+                "the engine stopped and are not idempotent, so they are CRASHED and were not re-executed. Check "
+                "whether their side effects happened (and fix things by hand if needed), then run again with "
+                f"--resume {resolution_id} to re-execute them.")
+        return task, resolution, ""
+
+    async def _execute(self, engine: Engine, resolution_id: str) -> Resolution | None:
+        if self.progress:
+            done = [0]
+
+            def show(event: Any) -> None:
+                if getattr(event, "step", None) and event.new_state not in ("RUNNING", "TODO"):
+                    done[0] += 1
+                    print(f"\r{done[0]} step result(s)… {event.step}: {event.new_state}\033[K", end="",
+                          file=sys.stderr)
+
+            engine.bus.subscribe(show)
+        try:
+            return await engine.run(resolution_id, dry_run=self.dry_run, fixtures=self.fixtures)
+        finally:
+            if self.progress:
+                print(file=sys.stderr)
+
+
+def _announce(resolution: Resolution, db: str) -> None:
+    print(f"resolution {resolution.id} (task {resolution.task_id}) in {db}", file=sys.stderr, flush=True)
 
 
 def resolution_json(task: Task, resolution: Resolution) -> dict[str, Any]:

@@ -62,6 +62,15 @@ class RunCycle:
         self.queue: asyncio.Queue[_Result] = asyncio.Queue()
         self.pending = 0
         self.running: set[asyncio.Task[None]] = set()
+        # Writes run in the background (one writer; changes made while it writes are coalesced into its next
+        # write) so that pure steps never wait for the disk. Write-ahead: an execution of an action with side
+        # effects starts only once the changes made up to its launch (its RUNNING state included) are
+        # written, so a killed run never executed such a step without its store showing it RUNNING (crash
+        # recovery, §11.5, relies on it).
+        self.written = asyncio.Event()  # set once the changes made since the last `_flush_soon` are written
+        self._gates: list[asyncio.Event] = []  # the events of changes not written yet
+        self._writer: asyncio.Task[None] | None = None
+        self._write_error: Exception | None = None
         self._parsed: dict[str, Dependency] = {}
         self.dependents: dict[str, dict[str, Dependency]] = {}  # step → {dependent: its dependency on step}
         for step in self.steps.values():
@@ -220,20 +229,30 @@ class RunCycle:
             return
         if needs_async_preparation(self.env, step):
             snap = snapshot(self.values)
-            task = asyncio.create_task(self._guarded(step, lambda: execute_step(self.env, step, self.values, snap)))
+            task = asyncio.create_task(self._guarded(step, lambda: execute_step(self.env, step, self.values, snap),
+                                                     self.written))  # its action is known later: always wait
         else:
             prepared = prepare(self.env, step, snapshot(self.values, share_steps=True))
             if isinstance(prepared, Outcome):
                 self.queue.put_nowait(_Result(step, prepared))
                 return
             ready = prepared
-            task = asyncio.create_task(self._guarded(step, lambda: perform(self.env, step, ready)))
+            pure = not ready.action.side_effects or self.env.dry_run
+            task = asyncio.create_task(self._guarded(step, lambda: perform(self.env, step, ready),
+                                                     None if pure else self.written))
         self.running.add(task)
         task.add_done_callback(self.running.discard)
 
-    async def _guarded(self, step: StepRun, work: Callable[[], Awaitable[Outcome]]) -> None:
-        """Run `work` in an execution slot (not at all once shutting down) and queue its outcome."""
+    async def _guarded(self, step: StepRun, work: Callable[[], Awaitable[Outcome]],
+                       written: asyncio.Event | None) -> None:
+        """Run `work` in an execution slot (not at all once shutting down) and queue its outcome; with
+        `written`, not before that event (the write of its RUNNING state), and not at all if writing failed."""
         try:
+            if written is not None:
+                await written.wait()
+                if self._write_error is not None:
+                    self.queue.put_nowait(_Result(step, _NOT_STARTED))
+                    return
             if self.slots is not None:
                 async with self.slots:
                     outcome = _NOT_STARTED if self.stopping() else await work()
@@ -362,10 +381,49 @@ class RunCycle:
             self.executed.add(step.name)
         self.pending += self.start_eligible(changed, [])
 
+    def _flush_soon(self, flush: Callable[[dict[str, str]], Any]) -> None:
+        """Have the changes made so far written (in the background)."""
+        if self._write_error is not None:
+            raise self._write_error
+        self._gates.append(self.written)
+        self.written = asyncio.Event()
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_loop(flush))
+
+    async def _write_loop(self, flush: Callable[[dict[str, str]], Any]) -> None:
+        try:
+            while self._gates:
+                gates, self._gates = self._gates, []
+                try:
+                    await flush(self._take_dirty())
+                except Exception as error:  # raised by the main loop (`_flush_soon`) and `run` (`_written`)
+                    self._write_error = error
+                    return
+                finally:
+                    for gate in gates:  # on error too: waiting executions then give up (see `_guarded`)
+                        gate.set()
+        finally:
+            self._writer = None
+
+    async def _written(self) -> None:
+        """Wait until every change is written; raise what writing raised."""
+        while self._writer is not None:
+            await asyncio.wait([self._writer])
+        if self._write_error is not None:
+            raise self._write_error
+
     async def run(self, flush: Callable[[dict[str, str]], Any]) -> None:
-        """The main loop; `flush(dirty)` is awaited after each processed result (incremental writes)."""
+        """The main loop; `flush(dirty)` writes the changes of each processed result (or group of results
+        already queued together), in the background, one call at a time, in order; returns once all are
+        written (raising what `flush` raised)."""
+        try:
+            await self._main(flush)
+        finally:
+            await self._written()
+
+    async def _main(self, flush: Callable[[dict[str, str]], Any]) -> None:
         self.pending = self.start_eligible(set(), [])
-        await flush(self._take_dirty())
+        self._flush_soon(flush)
         recheck_waiting = True
         while True:
             while self.pending > 0:
@@ -378,7 +436,11 @@ class RunCycle:
                     result = await self.queue.get()
                 self.pending -= 1
                 self.handle(result)
-                await flush(self._take_dirty())
+                # Results already waiting are processed before the flush: one write for all of them.
+                while self.pending > 0 and not self.queue.empty():
+                    self.pending -= 1
+                    self.handle(self.queue.get_nowait())
+                self._flush_soon(flush)
             waiting = [s for s in self.steps.values() if s.state == StepState.WAITING]
             if not (recheck_waiting and waiting and resolution_state_of(self.steps.values()) == "WAITING"):
                 break
@@ -388,7 +450,7 @@ class RunCycle:
                 if action is None or resolve_chain(action, None, self.env.functions).plugin_type != "batch":
                     self.executed.discard(step.name)
             self.pending = self.start_eligible(set(), [])
-            await flush(self._take_dirty())
+            self._flush_soon(flush)
 
     def _take_dirty(self) -> dict[str, str]:
         dirty, self.dirty = self.dirty, {}

@@ -89,7 +89,7 @@ class Engine:
             template = self.template(template)
         task = new_task(template, inputs or {}, self.clock())
         task.tags.update(tags or {})
-        await self.recorder.save_task(task)
+        await self.recorder.save_task(task, "created")
         self.services.tasks[task.id] = task
         return task
 
@@ -97,8 +97,8 @@ class Engine:
         """The resolution of a task (not autorun: state TODO)."""
         task = self.services.tasks[task_id]
         resolution = new_resolution(self.template(task.template_name), task, resolver_inputs, self.clock())
-        await self.recorder.save_task(task)
-        await self.recorder.save_resolution(resolution)
+        await self.recorder.save_task(task, "resolution created")
+        await self.recorder.save_resolution(resolution, "created")
         self.services.remember(task, resolution)
         return resolution
 
@@ -116,7 +116,7 @@ class Engine:
         if not force and resolution.state in _REFUSED:
             raise RunRefused(f"Cannot pause a resolution in state {resolution.state}")
         self._set_resolution_state(resolution, ResolutionState.PAUSED, "pause")
-        await self.recorder.save_resolution(resolution)
+        await self.recorder.save_resolution(resolution, "pause")
 
     async def cancel(self, resolution_id: str) -> None:
         """CANCELLED, task CANCELLED; refused in CANCELLED/RUNNING/DONE."""
@@ -125,8 +125,8 @@ class Engine:
             raise RunRefused(f"Cannot cancel a resolution in state {resolution.state}")
         self._set_resolution_state(resolution, ResolutionState.CANCELLED, "cancel")
         task.state = TaskState.CANCELLED
-        await self.recorder.save_task(task)
-        await self.recorder.save_resolution(resolution)
+        await self.recorder.save_task(task, "cancel")
+        await self.recorder.save_resolution(resolution, "cancel")
         await self.services.resolution_finished(task)
 
     async def extend(self, resolution_id: str) -> None:
@@ -137,12 +137,22 @@ class Engine:
         resolution.run_max += self.template(task.template_name).retry_max or 100
         resolution.next_retry = self.clock()
         self._set_resolution_state(resolution, ResolutionState.ERROR, "extend")
-        await self.recorder.save_resolution(resolution)
+        await self.recorder.save_resolution(resolution, "extend")
 
     def shutdown(self) -> None:
         """Graceful shutdown (§11.5): no new step starts, unstarted executions become TO_RETRY, running
         ones get a 3 s grace period, TODO steps then flag CRASHED instead of BLOCKED_DEADLOCK."""
         self.shutting_down = True
+
+    async def mark_crashed(self, resolution_id: str) -> Resolution:
+        """What µTask does for the RUNNING resolutions of a dead instance (§11.5): state CRASHED, so that the
+        next run starts with crash recovery. Refused unless the resolution is RUNNING."""
+        task, resolution = await self._load(resolution_id)
+        if resolution.state != ResolutionState.RUNNING:
+            raise RunRefused(f"Cannot mark a resolution in state {resolution.state} as crashed")
+        self._set_resolution_state(resolution, ResolutionState.CRASHED, "crashed")
+        await self.recorder.save_resolution(resolution, "crashed: found RUNNING without a live engine")
+        return resolution
 
     def due_resolutions(self) -> list[Resolution]:
         """What µTask's retry collector would pick now (§11.1): ERROR with `next_retry` past, WAITING woken
@@ -183,18 +193,22 @@ class Engine:
         refusal = _REFUSED.get(resolution.state)  # type: ignore[call-overload]
         if refusal is not None:
             raise RunRefused(f"Can't run resolution: {refusal}")
-        if resolution.state == ResolutionState.CRASHED and not self._recover(task, resolution):
-            await self.recorder.save_task(task)
-            await self.recorder.save_resolution(resolution)
-            return None
+        if resolution.state == ResolutionState.CRASHED:
+            recovered = self._recover(task, resolution)
+            await self.recorder.save_steps(task, resolution, dict.fromkeys(recovered, "crash recovery"),
+                                           "crash recovery")
+            if resolution.state == ResolutionState.BLOCKED_TOCHECK:
+                await self.recorder.save_task(task, "crash recovery")
+                await self.recorder.save_resolution(resolution, "crash recovery")
+                return None
         template = self.template(task.template_name)
         held = await self.resources.acquire([f"template:{template.normalized_name}"])
         if held is None:  # §12: a dead or busy template resource delays the run by 10 minutes
             self._set_resolution_state(resolution, ResolutionState.TO_AUTORUN_DELAYED, "template resource")
             resolution.next_retry = self.clock() + datetime.timedelta(minutes=10)
             task.state = TaskState.BLOCKED
-            await self.recorder.save_task(task)
-            await self.recorder.save_resolution(resolution)
+            await self.recorder.save_task(task, "template resource")
+            await self.recorder.save_resolution(resolution, "template resource")
             raise RunRefused(f"Can't run resolution: resource template:{template.normalized_name} unavailable")
         try:
             return await self._run(template, task, resolution, dry_run, fixtures)
@@ -208,8 +222,8 @@ class Engine:
         resolution.last_start = now
         resolution.run_count += 1
         task.state = TaskState.RUNNING
-        await self.recorder.save_task(task)
-        await self.recorder.save_resolution(resolution)
+        await self.recorder.save_task(task, "run")
+        await self.recorder.save_resolution(resolution, "run")
         env = ExecutionEnv(self.functions, self.actions, resolution.base_configurations, self.services,
                            self.resources, task.id, resolution.id, dry_run, dict(fixtures or {}))
         values = build_values(template, task, resolution, self.world)
@@ -218,23 +232,23 @@ class Engine:
         cycle.stopping = lambda: self.shutting_down
 
         async def flush(dirty: dict[str, str]) -> None:
-            for name, reason in dirty.items():
-                step = resolution.steps.get(name)
-                if step is not None:
-                    await self.recorder.save_step(resolution.id, step, reason)
+            if dirty:
+                await self.recorder.save_steps(task, resolution, dirty)
 
         await cycle.run(flush)
         self._finish(template, task, resolution, values)
-        await self.recorder.save_task(task)
-        await self.recorder.save_resolution(resolution)
+        await self.recorder.save_task(task, "end of run")
+        await self.recorder.save_resolution(resolution, "end of run")
         await self.services.resolution_finished(task)
         return resolution
 
-    def _recover(self, task: Task, resolution: Resolution) -> bool:
-        """Crash recovery (§11.5); False when a non-idempotent step crashed (BLOCKED_TOCHECK)."""
+    def _recover(self, task: Task, resolution: Resolution) -> list[str]:
+        """Crash recovery (§11.5): the steps it changed; BLOCKED_TOCHECK when a non-idempotent step crashed."""
         crashed = False
+        recovered: list[str] = []
         for step in resolution.steps.values():
             if step.state == StepState.RUNNING:
+                recovered.append(step.name)
                 step.state = StepState.TODO if step.definition.idempotent else StepState.CRASHED
                 crashed |= step.state == StepState.CRASHED
                 self.bus.publish(StepEvent(resolution.id, step.name, StepState.RUNNING, step.state, step.error,
@@ -242,7 +256,7 @@ class Engine:
         if crashed:
             self._set_resolution_state(resolution, ResolutionState.BLOCKED_TOCHECK, "recovery")
             task.state = TaskState.BLOCKED
-        return not crashed
+        return recovered
 
     def _finish(self, template: Template, task: Task, resolution: Resolution, values: Values) -> None:
         now = self.clock()

@@ -2,30 +2,37 @@
 
 `RunRecorder` is what `engine/store` implements for SQLite. The engine calls
 
-* `save_task(task)` / `save_resolution(resolution)`: the whole record (creation, start and end of a run,
-  administrative edits);
-* `save_step(resolution_id, step, reason)`: one step after each state/data change during a run
-  (incremental writes; `reason` is the audit trail's "why");
+* `save_task(task, reason)` / `save_resolution(resolution, reason)`: the record (creation, start and end of
+  a run, administrative edits); a persistent recorder writes only what changed since its last write;
+* `save_steps(task, resolution, changes, reason)`: after each processed result of a run, the steps named in
+  `changes` (name → reason) changed — a name no longer in `resolution.steps` was removed (a contracted
+  foreach child), a name the recorder has not seen yet was added (an expanded child) —, and task or
+  resolution fields may have changed too (tags set by the `tag` action, crash recovery's states; `reason`
+  is their "why"). Incremental writes, written together (one transaction when the backend has them); the
+  reasons of `changes` are the audit trail's "why" of each step;
 * `load(resolution_id)`: the task and resolution to run (None when unknown).
 
-`MemoryRecorder` keeps the records in dictionaries (used by tests and the conformance runner).
+`MemoryRecorder` keeps the records in dictionaries (used by tests and the conformance runner);
+`engine.run.store_recorder.StoreRecorder` writes them to the SQLite store.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
-from engine.model.run import Resolution, StepRun, Task
+from engine.model.run import Resolution, Task
 
 __all__ = ["MemoryRecorder", "RunRecorder"]
 
 
 class RunRecorder(Protocol):
-    async def save_task(self, task: Task) -> None: ...
+    async def save_task(self, task: Task, reason: str = "save") -> None: ...
 
-    async def save_resolution(self, resolution: Resolution) -> None: ...
+    async def save_resolution(self, resolution: Resolution, reason: str = "save") -> None: ...
 
-    async def save_step(self, resolution_id: str, step: StepRun, reason: str) -> None: ...
+    async def save_steps(self, task: Task, resolution: Resolution, changes: Mapping[str, str],
+                         reason: str = "result") -> None: ...
 
     async def load(self, resolution_id: str) -> tuple[Task, Resolution] | None: ...
 
@@ -38,14 +45,15 @@ class MemoryRecorder:
         self.resolutions: dict[str, Resolution] = {}
         self.step_writes = 0
 
-    async def save_task(self, task: Task) -> None:
+    async def save_task(self, task: Task, reason: str = "save") -> None:
         self.tasks[task.id] = task
 
-    async def save_resolution(self, resolution: Resolution) -> None:
+    async def save_resolution(self, resolution: Resolution, reason: str = "save") -> None:
         self.resolutions[resolution.id] = resolution
 
-    async def save_step(self, resolution_id: str, step: StepRun, reason: str) -> None:
-        self.step_writes += 1
+    async def save_steps(self, task: Task, resolution: Resolution, changes: Mapping[str, str],
+                         reason: str = "result") -> None:
+        self.step_writes += sum(1 for name in changes if name in resolution.steps)
 
     async def load(self, resolution_id: str) -> tuple[Task, Resolution] | None:
         resolution = self.resolutions.get(resolution_id)

@@ -108,4 +108,4 @@ class LocalServices:
         resolution = self.parent_to_wake(task)
         if resolution is not None:
             resolution.next_retry = self.now()
-            await self.engine.recorder.save_resolution(resolution)
+            await self.engine.recorder.save_resolution(resolution, "child task finished")
