@@ -12,6 +12,8 @@ import re
 import struct
 from typing import Any
 
+from engine.gocompat.fmt import format_shortest
+
 __all__ = ["MERGE_KEY", "PLAIN_VALUES", "format_float32_g", "go_scalar_to_string", "resolve_plain", "resolve_tagged"]
 
 MERGE_KEY = object()  # sentinel returned for a plain `<<`
@@ -131,7 +133,7 @@ def _parse_signed_binary(plain: str, original: str) -> Any:
 
 
 def format_float32_g(value: float) -> str:
-    """Go's strconv.FormatFloat(v, 'g', -1, 32): shortest float32 digits, %e when exp < -4 or >= 6."""
+    """Go's strconv.FormatFloat(v, 'g', -1, 32): shortest float32 digits, laid out like float64's %v."""
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
@@ -139,14 +141,7 @@ def format_float32_g(value: float) -> str:
     single = struct.unpack("f", struct.pack("f", value))[0] if abs(value) < 3.5e38 else value
     if single == 0:
         return "-0" if math.copysign(1.0, single) < 0 else "0"
-    digits = _shortest_float32_digits(single)
-    mantissa, exponent = digits.split("e")
-    exp = int(exponent)
-    if exp < -4 or exp >= 6:
-        head, _, tail = mantissa.partition(".")
-        body = f"{head}.{tail}" if tail else head
-        return f"{body}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
-    return _plain_decimal(mantissa, exp)
+    return format_shortest(_shortest_float32_digits(single))
 
 
 def _shortest_float32_digits(single: float) -> str:
@@ -155,19 +150,6 @@ def _shortest_float32_digits(single: float) -> str:
         if struct.unpack("f", struct.pack("f", float(candidate)))[0] == single:
             return candidate
     return f"{single:.8e}"
-
-
-def _plain_decimal(mantissa: str, exp: int) -> str:
-    negative = mantissa.startswith("-")
-    digits = mantissa.lstrip("-").replace(".", "").rstrip("0") or "0"
-    point = exp + 1
-    if point <= 0:
-        text = "0." + "0" * -point + digits
-    elif point >= len(digits):
-        text = digits + "0" * (point - len(digits))
-    else:
-        text = digits[:point] + "." + digits[point:]
-    return ("-" if negative else "") + text
 
 
 def go_scalar_to_string(value: Any) -> str | None:

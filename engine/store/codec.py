@@ -20,12 +20,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import math
 import re
 from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any, Literal
 
+from engine.templating.gojson import format_float as go_format_float
 from engine.templating.gotypes import GoTime, JSONNumber
 
 __all__ = ["NumberMode", "datetime_text", "decode", "encode", "format_float", "parse_datetime"]
@@ -52,31 +52,7 @@ def decode(text: str, numbers: NumberMode = "exact") -> Any:
 
 def format_float(value: float) -> str:
     """A float64 as Go's encoding/json writes it (shortest digits; exponent only below 1e-6 or from 1e21)."""
-    if math.isnan(value) or math.isinf(value):
-        raise ValueError(f"json: unsupported value: {value!r}")
-    text = repr(value)
-    magnitude = abs(value)
-    if magnitude != 0 and (magnitude < 1e-6 or magnitude >= 1e21):
-        mantissa, _, exponent = text.partition("e")
-        if mantissa.endswith(".0"):
-            mantissa = mantissa[:-2]
-        sign, digits = exponent[0], exponent[1:].lstrip("0") or "0"
-        return f"{mantissa}e{sign}{digits.zfill(2) if sign == '+' else digits}"
-    if "e" not in text:
-        return text[:-2] if text.endswith(".0") else text
-    # 1e16 ≤ |x| < 1e21 or 1e-6 ≤ |x| < 1e-4: Python uses an exponent where Go writes every digit.
-    mantissa, _, exponent = text.partition("e")
-    negative = mantissa.startswith("-")
-    whole, _, fraction = mantissa.lstrip("-").partition(".")
-    digits = (whole + fraction).rstrip("0") or "0"
-    point = len(whole) + int(exponent)  # position of the decimal point within `digits`
-    if point <= 0:
-        body = "0." + "0" * -point + digits
-    elif point >= len(digits):
-        body = digits + "0" * (point - len(digits))
-    else:
-        body = digits[:point] + "." + digits[point:]
-    return ("-" if negative else "") + body
+    return go_format_float(value)
 
 
 def _number_text(value: JSONNumber) -> str:

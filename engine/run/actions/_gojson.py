@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from decimal import Decimal
 from typing import Any
 
+from engine.templating.gojson import MarshalError, format_float
 from engine.templating.gotypes import JSONNumber
 
 __all__ = ["JSONError", "dumps", "es6_float", "go_quote", "json_kind", "loads"]
@@ -182,29 +182,10 @@ def _string(text: str, escape_html: bool) -> str:
 
 def es6_float(value: float) -> str:
     """How encoding/json writes a float64 (`1e+21`, `1e-7`, `100000000000000000000`, `0.5`)."""
-    if math.isnan(value) or math.isinf(value):
-        raise JSONError(f"json: unsupported value: {_go_special(value)}")
-    if value == 0:
-        return "-0" if math.copysign(1.0, value) < 0 else "0"
-    magnitude = abs(value)
-    if magnitude < 1e21 and magnitude >= 1e-6:
-        text = format(Decimal(repr(value)), "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return text
-    digits = Decimal(repr(value)).normalize()
-    sign, numerals, exp = digits.as_tuple()
-    assert isinstance(exp, int)
-    body = "".join(map(str, numerals))
-    power = exp + len(body) - 1
-    mantissa = body[0] + ("." + body[1:] if len(body) > 1 else "")
-    return f"{'-' if sign else ''}{mantissa}e{'-' if power < 0 else '+'}{abs(power)}"
-
-
-def _go_special(value: float) -> str:
-    if math.isnan(value):
-        return "NaN"
-    return "+Inf" if value > 0 else "-Inf"
+    try:
+        return format_float(value)
+    except MarshalError as exc:
+        raise JSONError(str(exc)) from None
 
 
 def dumps(value: Any, *, escape_html: bool = True) -> str:

@@ -15,7 +15,7 @@ from engine.load.yaml11 import YamlSyntaxError, parse_yaml
 from engine.run.actions._config import F, Struct, decode, decode_or_fail
 from engine.run.actions._gojson import JSONError, es6_float
 from engine.run.actions.base import Action, ActionError, ActionRequest, ActionResult, ClientError, ConfigError
-from engine.templating.gotypes import JSONNumber
+from engine.templating.gotypes import JSONNumber, go_type_name
 
 __all__ = ["EchoAction", "unmarshal_yaml"]
 
@@ -26,25 +26,6 @@ CONFIG = Struct("Config", (
     F("error_message", "string"),
     F("error_type", "string"),
 ))
-
-
-def _go_type(value: Any) -> str:
-    """`%T` of a value decoded with UseNumber."""
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, JSONNumber):
-        return "json.Number"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float64"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "[]interface {}"
-    return "map[string]interface {}"
 
 
 def unmarshal_yaml(text: str) -> Any:
@@ -99,7 +80,7 @@ class EchoAction(Action):
         output = cfg["output"]
         if cfg["unmarshal"]:
             if not isinstance(output, str) or isinstance(output, JSONNumber):
-                raise ActionError(f"cannot unmarshal: invalid data type ({_go_type(output)})")
+                raise ActionError(f"cannot unmarshal: invalid data type ({go_type_name(output)})")
             try:
                 output = unmarshal_yaml(output)
             except ValueError as exc:
