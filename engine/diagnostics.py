@@ -7,11 +7,13 @@ that says what is wrong followed by a hint that says what to do.
 
 from __future__ import annotations
 
+import difflib
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Diagnostic", "JsonPath", "Severity", "format_path"]
+__all__ = ["Diagnostic", "JsonPath", "Severity", "did_you_mean", "format_path"]
 
 JsonPath = tuple[str | int, ...]
 
@@ -81,3 +83,9 @@ def format_path(path: JsonPath) -> str:
         else:
             out += f".{part}" if out else part
     return out
+
+
+def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """A `did you mean `x`?` hint naming the closest candidate, or None when none is close."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
+    return f"did you mean `{close[0]}`?" if close else None

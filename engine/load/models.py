@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from engine.diagnostics import JsonPath, Severity
+from engine.diagnostics import JsonPath, Severity, did_you_mean
 from engine.load.document import Document
 from engine.model.template import (
     KNOWN_KEYS,
@@ -193,9 +193,4 @@ def _check_keys(document: Document, model: type[BaseModel], data: dict[str, Any]
 
 
 def _unknown_key_hint(key: str, known: frozenset[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
-    if close:
-        return f"did you mean `{close[0]}`?"
-    return "remove it, or check its indentation"
+    return did_you_mean(key, sorted(known), cutoff=0.75) or "remove it, or check its indentation"

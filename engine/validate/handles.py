@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from engine.diagnostics import JsonPath
+from engine.diagnostics import JsonPath, did_you_mean
 from engine.validate.context import Checker
 from engine.validate.schema_paths import ROOT_KEY, SchemaPaths, schema_paths
 from engine.validate.step_schema import has_root_key
@@ -138,11 +138,9 @@ def _check_step_handle(checker: Checker, path: JsonPath, offset: int, parts: lis
 
 
 def _step_hint(checker: Checker, name: str) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(checker.template.steps), n=1)
-    if close:
-        return f"did you mean `{close[0]}`?"
+    hint = did_you_mean(name, checker.template.steps)
+    if hint:
+        return hint
     if "-" in name or not name:
         return "step names that are not identifiers need `{{field \"step\" \"my-step\" \"output\"}}`"
     return "use the name of an existing step, or `this`"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.diagnostics import did_you_mean
 from engine.gocompat.fmt import format_duration
 from engine.load.models import STEP_RUNTIME_FIELDS
 from engine.model.graph import parse_dependency
@@ -83,10 +84,7 @@ def _check_dependencies(checker: Checker, name: str, step: Step) -> None:
 
 
 def _unknown_step_hint(checker: Checker, target: str) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(target, list(checker.template.steps), n=1)
-    return f"did you mean `{close[0]}`?" if close else "declare that step or remove this dependency"
+    return did_you_mean(target, checker.template.steps) or "declare that step or remove this dependency"
 
 
 def _check_dependency_states(checker: Checker, name: str, target: str, states: tuple[str, ...],
