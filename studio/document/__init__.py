@@ -25,7 +25,14 @@ from studio.document.edits import (
     ReplaceText,
     SetField,
 )
-from studio.document.events import DiagnosticsChanged, Event, PositionsChanged, StructureChanged, TextChanged
+from studio.document.events import (
+    DiagnosticsChanged,
+    Event,
+    PositionsChanged,
+    Reparsed,
+    StructureChanged,
+    TextChanged,
+)
 from studio.document.history import History
 from studio.document.model import TemplateDocument, compute_validation
 from studio.document.sidecar import Sidecar, read_sidecar, write_sidecar
@@ -45,6 +52,7 @@ __all__ = [
     "PositionsChanged",
     "RemoveStep",
     "RenameStep",
+    "Reparsed",
     "ReplaceText",
     "SetField",
     "Sidecar",

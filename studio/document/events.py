@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from engine.diagnostics import Diagnostic
 from engine.model.graph import parse_dependency
 
-__all__ = ["DiagnosticsChanged", "Event", "EventHub", "PositionsChanged", "Structure", "StructureChanged",
+__all__ = ["DiagnosticsChanged", "Event", "EventHub", "PositionsChanged", "Reparsed", "Structure", "StructureChanged",
            "TextChanged", "diff_structure"]
 
 # Steps in document order, each with its dependency strings as written.
@@ -52,7 +52,15 @@ class PositionsChanged:
     names: frozenset[str] = frozenset()
 
 
-Event = TextChanged | StructureChanged | DiagnosticsChanged | PositionsChanged
+@dataclass(frozen=True, slots=True)
+class Reparsed:
+    """The text was parsed again (values may have changed even when the structure did not): forms that
+    show field values refresh. `parsed` is False while the YAML is broken."""
+
+    parsed: bool = True
+
+
+Event = TextChanged | StructureChanged | DiagnosticsChanged | PositionsChanged | Reparsed
 Callback = Callable[[Event], None]
 
 

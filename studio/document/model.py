@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from studio.document.events import (
     Event,
     EventHub,
     PositionsChanged,
+    Reparsed,
     Structure,
     StructureChanged,
     TextChanged,
@@ -36,12 +38,34 @@ from studio.document.layout import Snapshot
 from studio.document.sidecar import Sidecar, read_sidecar, write_sidecar
 from studio.document.text import LineIndex, PatchSet, TextStyle, detect_style
 
-__all__ = ["TemplateDocument", "compute_validation"]
+__all__ = ["Analysis", "TemplateDocument", "analyse_text", "compute_validation"]
 
 
 def compute_validation(text: str, file: str, functions: FunctionRegistry | None) -> ValidationResult:
     """Parse and validate `text` from scratch (pure: safe to run on a worker thread)."""
     return validate_document(parse_document(text, file), functions or FunctionRegistry())
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the document derives from one text, computed off the UI thread (`analyse_text`)."""
+
+    text: str
+    parse: Snapshot | YamlSyntaxError
+    validation: ValidationResult
+
+
+def analyse_text(text: str, file: str, functions: FunctionRegistry | None) -> Analysis:
+    """The parse with positions and the validation of `text` (pure: for a worker thread)."""
+    return Analysis(text, _parse_snapshot(text), compute_validation(text, file, functions))
+
+
+def _parse_snapshot(text: str) -> Snapshot | YamlSyntaxError:
+    try:
+        parsed = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        return exc
+    return Snapshot(text, parsed.data, parsed.source_map, LineIndex(text))
 
 
 class TemplateDocument:
@@ -168,17 +192,19 @@ class TemplateDocument:
         if parse:
             self.refresh(validate=self.auto_validate and not self._holding)
 
-    def refresh(self, *, validate: bool = True) -> None:
-        """Bring the parse (and with `validate`, the diagnostics) up to date with the text."""
+    def refresh(self, *, validate: bool = True, parse: Snapshot | YamlSyntaxError | None = None) -> None:
+        """Bring the parse (and with `validate`, the diagnostics) up to date with the text; `parse` is
+        one computed elsewhere for the current text (see `adopt`)."""
         if self._stale:
             before, renamed = self._structure, self._renames
             self._renames, self._stale = {}, False
-            self._reparse()
+            self._reparse(parse)
             change = diff_structure(before, self._structure, renamed)
             if self._snapshot is None:
                 self.events.emit(StructureChanged(parsed=False))
             elif change is not None:
                 self.events.emit(change)
+            self.events.emit(Reparsed(self._snapshot is not None))
         if validate:
             self.refresh_diagnostics()
 
@@ -215,19 +241,25 @@ class TemplateDocument:
         if previous != result.diagnostics:
             self.events.emit(DiagnosticsChanged(tuple(result.diagnostics)))
 
+    def adopt(self, analysis: Analysis) -> bool:
+        """Take a parse and validation computed off-thread; False (ignored) if the text has changed since."""
+        if analysis.text != self._text:
+            return False
+        self.refresh(validate=False, parse=analysis.parse)
+        self.refresh_diagnostics(analysis.validation)
+        return True
+
     def subscribe(self, callback: Any) -> Any:
         """Call `callback(event)` on every change; returns the function that unsubscribes."""
         return self.events.subscribe(callback)
 
-    def _reparse(self) -> None:
-        try:
-            parsed = parse_yaml(self._text)
-        except YamlSyntaxError as exc:
-            self._snapshot, self._parse_error = None, exc
+    def _reparse(self, parse: Snapshot | YamlSyntaxError | None = None) -> None:
+        outcome = parse if parse is not None else _parse_snapshot(self._text)
+        if isinstance(outcome, YamlSyntaxError):
+            self._snapshot, self._parse_error = None, outcome
             return
-        lines = LineIndex(self._text)
-        self._snapshot, self._parse_error = Snapshot(self._text, parsed.data, parsed.source_map, lines), None
-        self._structure = _structure_of(parsed.data)
+        self._snapshot, self._parse_error = outcome, None
+        self._structure = _structure_of(outcome.data)
         if not self._style_known and self._structure:
             # Measured once, on the first text with steps: the style of the file as the user wrote it.
             self._style, self._style_known = _style_of(self._snapshot), True
@@ -317,4 +349,5 @@ def _coalesce(held: list[Event], before: Structure, after: Structure, broken: bo
     texts: list[Event] = [e for e in held if isinstance(e, TextChanged)]
     renamed = {old: new for e in held if isinstance(e, StructureChanged) for old, new in e.renamed}
     change = StructureChanged(parsed=False) if broken else diff_structure(before, after, renamed)
-    return texts + ([change] if change is not None else [])
+    reparsed: list[Event] = [Reparsed(not broken)] if any(isinstance(e, Reparsed) for e in held) else []
+    return texts + ([change] if change is not None else []) + reparsed
