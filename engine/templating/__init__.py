@@ -13,7 +13,10 @@ Rendering:
   `.iterator`, `.step.this`), `render_object(obj)` (every string leaf of a step configuration),
   `clone()`; `Variable` for template variables (eval/evalCache), `World` for the injected environment,
   clock, randomness and DNS (sandboxed by default: empty environment, no DNS).
-* `compile_template(source)`: the cached compiled template (`execute(root, context)`).
+* `compile_template(source)`: the cached compiled template (`execute(root, context, budget)`).
+* `Budget(seconds=…, steps=…, output=…)`: what one render may spend (default `DEFAULT_BUDGET`: 10 s,
+  10 million range iterations and template calls, 64 Mi characters of output); `render(…, budget=…)`,
+  `World(template_budget=…)` for `Values`. Going over it is a `TemplateError` like Go's exec errors.
 * `load_json(text, numbers=…)`: JSON with numbers as `JSONNumber` (µTask's UseNumber) or float64.
 
 Every error is a `TemplateError` carrying Go's message and the position in the template.
@@ -22,6 +25,7 @@ Every error is a `TemplateError` carrying Go's message and the position in the t
 from collections.abc import Mapping
 from typing import Any
 
+from engine.templating.budget import DEFAULT_BUDGET, Budget
 from engine.templating.context import NO_ITEM, RenderContext, Values, Variable, World, from_plain, load_json
 from engine.templating.errors import TemplateError
 from engine.templating.executor import CompiledTemplate, compile_template, execute_source
@@ -31,9 +35,11 @@ from engine.templating.nodes import Tree
 from engine.templating.parser import check_syntax, parse
 
 __all__ = [
+    "DEFAULT_BUDGET",
     "FUNCTION_NAMES",
     "NO_ITEM",
     "NO_VALUE",
+    "Budget",
     "CompiledTemplate",
     "JSONNumber",
     "RenderContext",
@@ -49,11 +55,11 @@ __all__ = [
     "render",
 ]
 
-def render(template: str, context: Mapping[str, Any]) -> str:
+def render(template: str, context: Mapping[str, Any], *, budget: Budget = DEFAULT_BUDGET) -> str:
     """Render `template` with `context` (a mapping of plain JSON-like data) as the root `.`.
 
     Ints and floats are Go float64 values; µTask's functions see an empty variable set and the sandboxed
-    `World`. Raises TemplateError.
+    `World`. Raises TemplateError, also when the render goes over `budget`.
     """
     if "{{" not in template:
         return template
@@ -61,4 +67,4 @@ def render(template: str, context: Mapping[str, Any]) -> str:
         root = from_plain(dict(context))
     except RecursionError:
         raise TemplateError("template: tmpl: value nested too deeply for this engine", kind="exec", line=None) from None
-    return execute_source(template, root, Values.wrap(root).context)
+    return execute_source(template, root, Values.wrap(root).context, budget)

@@ -22,11 +22,13 @@ from __future__ import annotations
 import datetime
 import json
 import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from engine.templating import gotypes
+from engine.templating.budget import DEFAULT_BUDGET, Budget
 from engine.templating.errors import TemplateError
 from engine.templating.executor import compile_template, execute_source
 from engine.templating.fields import MAP_ELEMENT_TYPES
@@ -131,7 +133,8 @@ MAP_ELEMENT_TYPES[VariableMap] = Variable.go_type
 @dataclass
 class World:
     """What non-hermetic functions see. Sandboxed by default: empty environment, no DNS; the clock and
-    randomness are the system's unless injected."""
+    randomness are the system's unless injected. `template_budget` limits each render (time, range
+    iterations and template calls, output size; see `engine.templating.budget`)."""
 
     environ: Mapping[str, str] = field(default_factory=dict)
     # The OS's generator: uuidv4, randBytes and friends must not be predictable. Tests inject a seeded one.
@@ -139,6 +142,7 @@ class World:
     clock: Callable[[], datetime.datetime] | None = None
     resolver: Callable[[str], list[str]] | None = None
     js_memory_limit: int = 64 * 1024 * 1024
+    template_budget: Budget = DEFAULT_BUDGET
 
 
 DEFAULT_WORLD = World()
@@ -179,6 +183,8 @@ class RenderContext:
 
 class Values:
     """µTask's values.Values: the shared root of a resolution's renders (see the module docstring)."""
+
+    _eval_deadline: float | None = None  # while variables are being evaluated (see `_nested_apply`)
 
     def __init__(
         self,
@@ -225,14 +231,15 @@ class Values:
     def apply(self, template: str, *, item: Any = NO_ITEM, step_name: str = "") -> str:
         """µTask's Values.Apply: render one template string; raises TemplateError (Go's message)."""
         if item is NO_ITEM and not step_name:
-            return execute_source(template, self.root, self.context)
+            return execute_source(template, self.root, self.context, self.world.template_budget)
         compiled = compile_template(template) if "{{" in template else None  # Go parses before anything
         if item is not NO_ITEM:
             self.root["iterator"] = item
         if step_name:
             self._set_this(step_name)
         try:
-            return template if compiled is None else compiled.execute(self.root, self.context)
+            return template if compiled is None else compiled.execute(self.root, self.context,
+                                                                      self.world.template_budget)
         finally:
             if item is not NO_ITEM:
                 self.root["iterator"] = None
@@ -256,7 +263,7 @@ class Values:
 
     def _render_leaves(self, value: Any) -> Any:
         if isinstance(value, str) and type(value) is not JSONNumber:
-            return execute_source(value, self.root, self.context)
+            return execute_source(value, self.root, self.context, self.world.template_budget)
         if isinstance(value, dict):
             return {key: self._render_leaves(item) for key, item in value.items()}
         if isinstance(value, list):
@@ -332,7 +339,19 @@ class Values:
         return evaluate_js(source, timeout=timeout, memory_limit=self.world.js_memory_limit)
 
     def _nested_apply(self, template: str) -> str:
+        # Each render has its own budget, but variables evaluating variables (a: `{{eval "b"}}{{eval "b"}}`,
+        # b: `{{eval "c"}}{{eval "c"}}`…) multiply renders without any range: the renders nested in one
+        # outermost eval share its clock.
+        outermost = self._eval_deadline is None
+        seconds = self.world.template_budget.seconds
+        if outermost:
+            self._eval_deadline = time.monotonic() + seconds
+        elif time.monotonic() > (self._eval_deadline or 0.0):
+            raise GoError(f"evaluation exceeded the {seconds:g}s time budget")
         try:
             return self.apply(template)
         except TemplateError as error:
             raise GoError(f"Templating error: {error.message}") from None
+        finally:
+            if outermost:
+                self._eval_deadline = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.templating.budget import DEFAULT_BUDGET, Budget, Meter
 from engine.templating.errors import TemplateError, char_column, go_location
 from engine.templating.literals import go_quote
 from engine.templating.nodes import Node
@@ -56,11 +57,11 @@ class ContinueLoop(Exception):
 
 
 class State:
-    """One execution: output parts, the current variable frame, the function context, depth."""
+    """One execution: output parts, the current variable frame, the function context, depth, budget."""
 
-    __slots__ = ("out", "vars", "ctx", "depth", "dot_iface", "iface_slots")
+    __slots__ = ("out", "vars", "ctx", "depth", "dot_iface", "iface_slots", "budget", "credit", "meter")
 
-    def __init__(self, ctx: Any, frame: list[Any]) -> None:
+    def __init__(self, ctx: Any, frame: list[Any], budget: Budget = DEFAULT_BUDGET) -> None:
         self.out: list[str] = []
         self.vars = frame
         self.ctx = ctx
@@ -70,6 +71,11 @@ class State:
         self.dot_iface = False
         # Variable slots holding range elements of such containers (same reason); a set once needed.
         self.iface_slots: set[int] | frozenset[int] = NO_SLOTS
+        # Steps (range iterations, template calls) that may run before the next budget checkpoint, and
+        # what was spent so far, from the first checkpoint on (see `budget`).
+        self.budget = budget
+        self.credit = budget.initial_credit
+        self.meter: Meter | None = None
 
 
 class Source:

@@ -12,7 +12,9 @@ Deliberate differences from Go (everything else, messages and positions included
   `value nested too deeply for this engine` where Go would render it;
 * where Go reports an error on "the last node evaluated", that node is computed at compile time; after an
   `and`/`or` that stopped early inside an argument it may name a later operand than Go;
-* a bug (a Python exception) inside a function is reported as `error calling NAME: <exception>`.
+* a bug (a Python exception) inside a function is reported as `error calling NAME: <exception>`;
+* an evaluation runs within a `Budget` (time, range iterations and template calls, output size; see
+  `budget`) where Go runs as long as the template asks.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from engine.templating import nodes as n
+from engine.templating.budget import DEFAULT_BUDGET, SMALL_OUTPUT_PARTS, Budget, draw, output_exceeded
 from engine.templating.builtins import BUILTINS, is_true
 from engine.templating.compile_expr import Eval, ExprCompiler
 from engine.templating.errors import TemplateError
@@ -215,6 +218,10 @@ class StatementCompiler(ExprCompiler):
                 raise site.error(f"template {go_quote(name)} not defined")
             if st.depth >= GO_MAX_DEPTH:
                 raise site.error(f"exceeded maximum template depth ({GO_MAX_DEPTH})")
+            if st.credit:  # one step of the budget: calls can multiply like nested ranges
+                st.credit -= 1
+            else:
+                draw(st, 1, site)
             value = argument(st, dot) if argument is not None else NO_VALUE
             saved = st.vars, st.dot_iface, st.iface_slots
             st.vars, st.dot_iface, st.iface_slots = body.frame(value), False, NO_SLOTS
@@ -303,7 +310,7 @@ def _printer(evaluate: Eval) -> Run:
 class CompiledTemplate:
     """A parsed and compiled template source, ready to execute any number of times."""
 
-    __slots__ = ("source", "tree", "templates", "_main", "_flat", "_shared")
+    __slots__ = ("source", "tree", "templates", "_main", "_flat", "_shared", "_few_parts")
 
     def __init__(self, source: str, tree: n.Tree, functions: Mapping[str, GoFunction]) -> None:
         self.source = source
@@ -316,23 +323,33 @@ class CompiledTemplate:
         main = self.templates.lookup(tree.name) if self._flat is None else _EMPTY_BODY
         assert main is not None
         self._main = main
+        # Whether the output is always a few parts, so that joining them needs no size check first.
+        most = len(self._flat) if self._flat is not None else _most_parts(tree.root)
+        self._few_parts = most <= SMALL_OUTPUT_PARTS
 
-    def execute(self, root: Any, context: Any) -> str:
-        """Run against the root data (`.` and `$`); `context` is the FunctionContext of µTask's funcs."""
+    def execute(self, root: Any, context: Any, budget: Budget = DEFAULT_BUDGET) -> str:
+        """Run against the root data (`.` and `$`); `context` is the FunctionContext of µTask's funcs.
+
+        Going over `budget` (time, steps, output size) raises a TemplateError, like Go's exec errors."""
         try:
             if self._flat is not None:
-                return self._run_flat(root)
+                return self._run_flat(root, budget)
             main = self._main
-            st = State(context, [root] if main.slots == 1 else main.frame(root))
+            st = State(context, [root] if main.slots == 1 else main.frame(root), budget)
             main.run(st, root)
-            return "".join(st.out)
+            if not self._few_parts and budget.output < _count_output(st):
+                raise output_exceeded(budget, self.tree.name)  # before the join would allocate it
+            text = "".join(st.out)
         except RecursionError:
             # Template recursion is reported where it happens (Go's depth error); this is data nested
             # deeper than Python's stack allows, which Go would have handled.
             raise TemplateError(f"template: {self.tree.name}: value nested too deeply for this engine",
                                 kind="exec", line=None) from None
+        if len(text) > budget.output:
+            raise output_exceeded(budget, self.tree.name)
+        return text
 
-    def _run_flat(self, root: Any) -> str:
+    def _run_flat(self, root: Any, budget: Budget) -> str:
         shared = self._shared
         parts = []
         for text, getter in self._flat or ():
@@ -341,7 +358,39 @@ class CompiledTemplate:
             else:
                 value = getter(shared, root)
                 parts.append(value if type(value) is str else print_value(value))
-        return "".join(parts)
+        if not self._few_parts and sum(map(len, parts)) > budget.output:
+            raise output_exceeded(budget, self.tree.name)  # before the join would allocate it
+        text = "".join(parts)
+        if len(text) > budget.output:
+            raise output_exceeded(budget, self.tree.name)
+        return text
+
+
+def _most_parts(node: n.Node | None) -> int:
+    """How many parts straight-line code can write at most (_UNBOUNDED once it can loop or call)."""
+    if isinstance(node, n.ListNode):
+        total = 0
+        for child in node.nodes:
+            total += _most_parts(child)
+        return total
+    if isinstance(node, n.TextNode):
+        return 1
+    if isinstance(node, n.ActionNode):
+        return 0 if node.pipe.decl else 1
+    if isinstance(node, (n.IfNode, n.WithNode)):  # a tuple: faster than a union here
+        return max(_most_parts(node.list), _most_parts(node.else_list))
+    if isinstance(node, (n.RangeNode, n.TemplateNode)):
+        return _UNBOUNDED
+    return 0  # nothing, comments, break, continue
+
+
+_UNBOUNDED = 1 << 30
+
+
+def _count_output(st: State) -> int:
+    """Characters of the whole output (parts measured at the last checkpoint are not measured again)."""
+    meter = st.meter
+    return sum(map(len, st.out)) if meter is None else meter.count_output(st.out)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
@@ -365,12 +414,12 @@ def compile_template(source: str) -> CompiledTemplate:
     return compiled
 
 
-def execute_source(source: str, root: Any, context: Any) -> str:
+def execute_source(source: str, root: Any, context: Any, budget: Budget = DEFAULT_BUDGET) -> str:
     """Render `source` against `root`: plain text is returned as is, the rest compiled (cached) and run."""
     if "{{" not in source:
         return source
     compiled = _compile_cached(source)
     if type(compiled) is CompiledTemplate:
-        return compiled.execute(root, context)
-    return compile_template(source).execute(root, context)  # raises the parse error
+        return compiled.execute(root, context, budget)
+    return compile_template(source).execute(root, context, budget)  # raises the parse error
 

@@ -10,6 +10,7 @@ computed from them only when an error needs one.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -46,7 +47,39 @@ _WORD = re.compile(r"\w*")  # a superset of Go's alphanumerics, narrowed by _aln
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\[^\n])*"')
 _CHAR_CONSTANT = re.compile(r"'(?:[^'\\\n]|\\[^\n])*'")
 _DEC_DIGITS, _HEX_DIGITS = "0123456789_", "0123456789abcdefABCDEF_"
+_SPACES = re.compile(r"[ \t\r\n]*")
+
+# The common tokens inside an action, one alternative (one group) per kind. Each alternative matches only
+# what is certain to be that whole token: words must end at one of Go's terminators (atTerminator, "$" for
+# the end of the input aside), integers at a character that cannot continue a number; anything else is
+# left to `_Lexer.slow_token`, which follows Go's lexer step by step with its errors.
+_TERMINATOR = r"(?=[ \t\r\n.,|:()]|\}\})"
+_ACTION_TOKEN = re.compile(
+    r"(\}\}|[ \t\r\n]-\}\})"  # 1: the closing delimiter, possibly with its " -" trim marker
+    r"|([ \t\r\n]+?(?=[ \t\r\n]-\}\})|[ \t\r\n]+)"  # 2: spaces, leaving the space of a " -}}"
+    r"|(\.(?:[A-Za-z_][A-Za-z0-9_]*)?" + _TERMINATOR + ")"  # 3: .field, or a lone dot
+    r"|([A-Za-z_][A-Za-z0-9_]*" + _TERMINATOR + ")"  # 4: identifier, keyword, true/false
+    r"|(\$[A-Za-z0-9_]*" + _TERMINATOR + ")"  # 5: $variable, or a lone $
+    r"|(" + _QUOTED.pattern + ")"  # 6: quoted string
+    r"|([+-]?[0-9]+(?=[ \t\r\n,|()]|\}\}))"  # 7: decimal integer
+    r"|(\|)"  # 8: pipe
+    r"|([()])"  # 9: parenthesis
+)
+_T_CLOSE, _T_SPACE, _T_FIELD, _T_WORD, _T_VARIABLE, _T_STRING, _T_NUMBER, _T_PIPE, _T_PAREN = range(1, 10)
+_SIMPLE_KINDS = {_T_VARIABLE: VARIABLE, _T_STRING: STRING, _T_NUMBER: NUMBER, _T_PIPE: PIPE}
 _new_token = tuple.__new__  # twice as fast as Token(...), whose __new__ is a Python function
+
+
+@functools.cache
+def _word_kinds(break_ok: bool, continue_ok: bool) -> dict[str, int]:
+    """The kind of each word that is not an identifier: keywords and bools (Go's lexIdentifier), where
+    break and continue are identifiers when a function of that name exists."""
+    kinds = {**_KEYWORDS, "true": BOOL, "false": BOOL}
+    if not break_ok:
+        del kinds["break"]
+    if not continue_ok:
+        del kinds["continue"]
+    return kinds
 
 
 class Token(NamedTuple):
@@ -99,12 +132,13 @@ def lex(source: str, *, break_ok: bool = True, continue_ok: bool = True, emit_co
 
 
 class _Lexer:
-    __slots__ = ("src", "size", "tokens", "break_ok", "continue_ok", "emit_comments")
+    __slots__ = ("src", "size", "tokens", "word_kinds", "emit_comments")
 
     def __init__(self, src: str, break_ok: bool, continue_ok: bool, emit_comments: bool) -> None:
         self.src, self.size = src, len(src)
         self.tokens: list[Token] = []
-        self.break_ok, self.continue_ok, self.emit_comments = break_ok, continue_ok, emit_comments
+        self.word_kinds = _word_kinds(break_ok, continue_ok)
+        self.emit_comments = emit_comments
 
     def error(self, pos: int, message: str) -> int:
         self.tokens.append(_new_token(Token, (ERROR, pos, message)))
@@ -163,57 +197,69 @@ class _Lexer:
         return False, False
 
     def skip_space(self, pos: int) -> int:
-        src, size = self.src, self.size
-        while pos < size and src[pos] in _SPACE:
-            pos += 1
-        return pos
+        return _SPACES.match(self.src, pos).end()  # type: ignore[union-attr]  # `*` always matches
 
     # --------------------------------------------------------------------------------- inside actions
 
     def action(self, pos: int) -> int:
-        """Lex one action's tokens; returns the offset after ``}}`` or -1 on error."""
-        src, size, tokens = self.src, self.size, self.tokens
+        """Lex one action's tokens; returns the offset after ``}}`` or -1 on error.
+
+        One match of `_ACTION_TOKEN` per token in the common case; what it leaves (numbers other than
+        plain integers, Unicode identifiers, `=`, `:=`, raw strings, char constants, lone characters,
+        the end of the input and every error) goes through `slow_token`, character by character."""
+        src, tokens, word_kinds = self.src, self.tokens, self.word_kinds
+        match = _ACTION_TOKEN.match
         depth = 0
         while True:
-            if pos >= size:
-                return self.error(pos, "unclosed action")
-            char = src[pos]
-            # The closing delimiter, possibly with its " -" trim marker (at_right_delim, inlined).
-            trim = char in _SPACE and src.startswith("-}}", pos + 1)
-            if trim or (char == "}" and src.startswith("}}", pos)):
+            found = match(src, pos)
+            if found is None:
+                pos = self.slow_token(pos)
+                if pos < 0:
+                    return -1
+                continue
+            group, end = found.lastindex or 0, found.end()  # each alternative is exactly one group
+            if group == _T_SPACE:
+                tokens.append(_new_token(Token, (SPACE, pos, found.group())))
+            elif group == _T_FIELD:
+                tokens.append(_new_token(Token, (FIELD if end - pos > 1 else DOT, pos, found.group())))
+            elif group == _T_WORD:
+                word = found.group()
+                tokens.append(_new_token(Token, (word_kinds.get(word, IDENTIFIER), pos, word)))
+            elif group == _T_CLOSE:
                 if depth:
                     return self.error(pos, "unclosed left paren")
-                if trim:
-                    pos += 2
+                if end - pos == 4:  # " -}}": the trim marker eats the spaces after the action
+                    tokens.append(_new_token(Token, (RIGHT_DELIM, pos + 2, "}}")))
+                    return self.skip_space(end)
                 tokens.append(_new_token(Token, (RIGHT_DELIM, pos, "}}")))
-                return self.skip_space(pos + 2) if trim else pos + 2
-            if char == ".":
-                # ".5" is a number, and so is a "." ending the input (Go falls through to lexNumber).
-                nxt = src[pos + 1 : pos + 2]
-                pos = self.number(pos) if not nxt or "0" <= nxt <= "9" else self.field_or_variable(pos, FIELD)
-            elif char in _SPACE:
-                pos = self.space(pos)
-            elif char == "|":
-                tokens.append(_new_token(Token, (PIPE, pos, "|")))
-                pos += 1
-            elif char == "$":
-                pos = self.field_or_variable(pos, VARIABLE)
-            elif char == '"':
-                pos = self.quoted(pos, _QUOTED, STRING, "unterminated quoted string")
-            elif char == "(":
-                depth += 1
-                tokens.append(_new_token(Token, (LEFT_PAREN, pos, "(")))
-                pos += 1
-            elif char == ")":
-                depth -= 1
-                if depth < 0:
-                    return self.error(pos, "unexpected right paren")
-                tokens.append(_new_token(Token, (RIGHT_PAREN, pos, ")")))
-                pos += 1
+                return end
+            elif group == _T_PAREN:
+                if src[pos] == "(":
+                    depth += 1
+                    tokens.append(_new_token(Token, (LEFT_PAREN, pos, "(")))
+                else:
+                    depth -= 1
+                    if depth < 0:
+                        return self.error(pos, "unexpected right paren")
+                    tokens.append(_new_token(Token, (RIGHT_PAREN, pos, ")")))
             else:
-                pos = self.other(pos, char)
-            if pos < 0:
-                return -1
+                tokens.append(_new_token(Token, (_SIMPLE_KINDS[group], pos, found.group())))
+            pos = end
+
+    def slow_token(self, pos: int) -> int:
+        """One token that `_ACTION_TOKEN` does not cover; returns the offset after it, or -1 on error."""
+        if pos >= self.size:
+            return self.error(pos, "unclosed action")
+        char = self.src[pos]
+        if char == ".":
+            # ".5" is a number, and so is a "." ending the input (Go falls through to lexNumber).
+            nxt = self.src[pos + 1 : pos + 2]
+            return self.number(pos) if not nxt or "0" <= nxt <= "9" else self.field_or_variable(pos, FIELD)
+        if char == "$":
+            return self.field_or_variable(pos, VARIABLE)
+        if char == '"':
+            return self.quoted(pos, _QUOTED, STRING, "unterminated quoted string")
+        return self.other(pos, char)
 
     def other(self, pos: int, char: str) -> int:
         """The less frequent action characters."""
@@ -286,12 +332,7 @@ class _Lexer:
         if not self.at_terminator(end):
             return self.error(pos, "bad character " + format_unicode(self.src[end]))
         word = self.src[pos:end]
-        kind = _KEYWORDS.get(word, IDENTIFIER)
-        if (kind == BREAK and not self.break_ok) or (kind == CONTINUE and not self.continue_ok):
-            kind = IDENTIFIER
-        elif word in ("true", "false"):
-            kind = BOOL
-        self.tokens.append(_new_token(Token, (kind, pos, word)))
+        self.tokens.append(_new_token(Token, (self.word_kinds.get(word, IDENTIFIER), pos, word)))
         return end
 
     def number(self, pos: int) -> int:

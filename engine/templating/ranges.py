@@ -3,13 +3,18 @@
 
 Elements of `[]interface {}` and `map[string]interface {}` have the static type `interface {}`, which Go
 names in field errors on `.` or on the element variable; the state records that while the loop runs.
+
+Iterations run in batches drawn from the evaluation's budget (see `budget`), so that the budget costs a
+subtraction per batch rather than per iteration, and a range over 10000000000 stops with an error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
+from engine.templating.budget import draw, start_clock
 from engine.templating.exec_state import UNSET, BreakLoop, ContinueLoop, Site, State
 from engine.templating.gofmt_printf import go_sprintf
 from engine.templating.gotypes import NO_VALUE, GoObject
@@ -63,32 +68,60 @@ class RangeLoop:
         if value <= 0:
             return False
         kind = type(value)
-        self._iterate(st, None, (kind(i) for i in range(int(value))), False)  # lazily: n may be huge
+        # A range object, converted a batch at a time: n may be huge (the budget stops the loop).
+        self._iterate(st, None, range(int(value)), False, None if kind is int else kind)
         return True
 
-    def _iterate(self, st: State, keys: Sequence[Any] | None, elements: Iterable[Any], iface: bool) -> None:
+    def _iterate(self, st: State, keys: Sequence[Any] | None, elements: Sequence[Any], iface: bool,
+                 convert: Callable[[int], Any] | None = None) -> None:
+        """Run the body over `elements` (with their `keys` for `$k, $v`), in batches drawn from the budget."""
         saved_iface = st.dot_iface
         st.dot_iface = iface
         if iface and self.slots:
             st.iface_slots = st.iface_slots.union(self.slots)
         bind = self._binder()
+        count = len(elements)
+        if st.credit >= count:  # the whole loop fits in the credit (small loops): no batches
+            st.credit -= count
+            self._run_batch(st, bind, keys, elements if convert is None else map(convert, elements))
+        else:
+            start_clock(st)
+            start = 0
+            while start < count:
+                stop = start + draw(st, count - start, self.site)
+                batch: Iterable[Any] = elements[start:stop]
+                if convert is not None:
+                    batch = map(convert, batch)
+                if not self._run_batch(st, bind, None if keys is None else keys[start:stop], batch):
+                    break
+                start = stop
+        st.dot_iface = saved_iface
+
+    def _run_batch(self, st: State, bind: Callable[[State, Any, Any], None] | None, keys: Iterable[Any] | None,
+                   elements: Iterable[Any]) -> bool:
+        """One batch of iterations; False once the body ran `{{break}}`."""
         body, catches, body_slots = self.body, self.catches, self.body_slots
+        if bind is None and not catches and not body_slots:  # `{{range .list}}...{{end}}`: the bare loop
+            for element in elements:
+                body(st, element)
+            return True
         frame = st.vars
-        for index, element in enumerate(elements):
+        pairs = zip(repeat(None) if keys is None else keys, elements, strict=False)  # repeat: endless
+        for key, element in pairs:
             if bind is not None:
-                bind(st, keys[index] if keys is not None else None, element)
+                bind(st, key, element)
             if catches:
                 try:
                     body(st, element)
                 except ContinueLoop:
                     pass
                 except BreakLoop:
-                    break
+                    return False
             else:
                 body(st, element)
             for slot in body_slots:  # Go pops the body's variables after each iteration
                 frame[slot] = UNSET
-        st.dot_iface = saved_iface
+        return True
 
     def _binder(self) -> Callable[[State, Any, Any], None] | None:
         slots, assigners = self.slots, self.assigners

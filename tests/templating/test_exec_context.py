@@ -10,8 +10,8 @@ from engine.templating import JSONNumber, TemplateError, Values, Variable, World
 
 def test_public_api_is_pinned() -> None:
     assert sorted(templating.__all__) == sorted([
-        "FUNCTION_NAMES", "NO_ITEM", "NO_VALUE", "CompiledTemplate", "JSONNumber", "RenderContext", "TemplateError",
-        "Tree",
+        "DEFAULT_BUDGET", "FUNCTION_NAMES", "NO_ITEM", "NO_VALUE", "Budget", "CompiledTemplate", "JSONNumber",
+        "RenderContext", "TemplateError", "Tree",
         "Values", "Variable", "World", "check_syntax", "compile_template", "load_json", "parse", "render",
     ])
 

@@ -167,3 +167,39 @@ def test_dot_at_end_of_input_is_lexed_as_a_number() -> None:
 )
 def test_token_string_matches_go_item_string(token: Token, text: str) -> None:
     assert token_string(token) == text
+
+
+# Where the common-token regex hands over to the step-by-step lexer: numbers that continue past the
+# digits, non-ASCII letters, trim markers after several spaces, parentheses and ends of input.
+@pytest.mark.parametrize(("source", "expected"), [
+    ("{{1. }}", [("NUMBER", 2, "1."), ("SPACE", 4, " "), ("RIGHT_DELIM", 5, "}}")]),
+    ("{{1.5.x}}", [("NUMBER", 2, "1.5"), ("FIELD", 5, ".x"), ("RIGHT_DELIM", 7, "}}")]),
+    ("{{1_000}}", [("NUMBER", 2, "1_000"), ("RIGHT_DELIM", 7, "}}")]),
+    ("{{0x1F}}", [("NUMBER", 2, "0x1F"), ("RIGHT_DELIM", 6, "}}")]),
+    ("{{-1}}", [("NUMBER", 2, "-1"), ("RIGHT_DELIM", 4, "}}")]),
+    ("{{1+2i}}", [("COMPLEX", 2, "1+2i"), ("RIGHT_DELIM", 6, "}}")]),
+    ("{{f 1,2}}", [("IDENTIFIER", 2, "f"), ("SPACE", 3, " "), ("NUMBER", 4, "1"), ("CHAR", 5, ","),
+                   ("NUMBER", 6, "2"), ("RIGHT_DELIM", 7, "}}")]),
+    ("{{a:=1}}", [("IDENTIFIER", 2, "a"), ("DECLARE", 3, ":="), ("NUMBER", 5, "1"), ("RIGHT_DELIM", 6, "}}")]),
+    ("{{.aé}}", [("FIELD", 2, ".aé"), ("RIGHT_DELIM", 5, "}}")]),
+    ("{{$é}}", [("VARIABLE", 2, "$é"), ("RIGHT_DELIM", 4, "}}")]),
+    ("{{.x.}}", [("FIELD", 2, ".x"), ("DOT", 4, "."), ("RIGHT_DELIM", 5, "}}")]),
+    ("{{.5}}", [("NUMBER", 2, ".5"), ("RIGHT_DELIM", 4, "}}")]),
+    ("{{.x  -}} y", [("FIELD", 2, ".x"), ("SPACE", 4, " "), ("RIGHT_DELIM", 7, "}}"), ("TEXT", 10, "y")]),
+    ("{{.x -}}", [("FIELD", 2, ".x"), ("RIGHT_DELIM", 6, "}}")]),
+    ("{{x²}}", [("ERROR", 2, "bad character U+00B2 '²'")]),
+    ("{{.x$}}", [("ERROR", 2, "bad character U+0024 '$'")]),
+    ("{{1x}}", [("ERROR", 2, 'bad number syntax: "1x"')]),
+    ("{{1)}}", [("NUMBER", 2, "1"), ("ERROR", 3, "unexpected right paren")]),
+    ("{{(1}}", [("LEFT_PAREN", 2, "("), ("NUMBER", 3, "1"), ("ERROR", 4, "unclosed left paren")]),
+    ("{{ ( 1 -}}", [("SPACE", 2, " "), ("LEFT_PAREN", 3, "("), ("SPACE", 4, " "), ("NUMBER", 5, "1"),
+                    ("ERROR", 6, "unclosed left paren")]),
+    ("{{.a.b", [("FIELD", 2, ".a"), ("FIELD", 4, ".b"), ("ERROR", 6, "unclosed action")]),
+    ("{{.", [("NUMBER", 2, "."), ("ERROR", 3, "unclosed action")]),
+    ('{{"unterminated}}', [("ERROR", 2, "unterminated quoted string")]),
+])  # fmt: skip
+def test_common_and_rare_tokens_meet(source: str, expected: list[tuple[str, int, str]]) -> None:
+    tokens = [(lx.KIND_NAMES[t.kind], t.pos, t.val) for t in lex(source)]
+    assert tokens[0] == ("LEFT_DELIM", 0, "{{")
+    ends = [] if expected[-1][0] == "ERROR" else [("EOF", len(source), "")]  # an error is the last token
+    assert tokens[1:] == expected + ends
