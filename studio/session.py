@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from engine.diagnostics import Diagnostic
+from engine.gcpause import gc_paused
 from engine.load.functions import FunctionRegistry
 from engine.validate import ValidationResult
 from studio.document import (
@@ -36,6 +37,13 @@ from studio.document import (
 from studio.document.model import Analysis, analyse_text
 
 __all__ = ["DocumentSession", "EditCommand"]
+
+
+def _analyse_without_collecting(text: str, file: str, functions: FunctionRegistry) -> Analysis:
+    # A collection started from this worker thread could finalise Qt wrappers owned by the UI thread
+    # (a crash): the collector stays off while the worker allocates.
+    with gc_paused():
+        return analyse_text(text, file, functions)
 
 VALIDATION_DELAY_MS = 250  # after the last keystroke; structural edits validate at once
 MERGE_ID = 0x5354  # any constant: QUndoStack only asks commands with equal, non-negative ids to merge
@@ -154,7 +162,7 @@ class DocumentSession(QObject):
         the result is adopted only if the text has not changed in the meantime."""
         self._timer.stop()
         text, file, functions = self.document.text, self.document.file_name, self.document.functions
-        future = self._executor.submit(analyse_text, text, file, functions)
+        future = self._executor.submit(_analyse_without_collecting, text, file, functions)
         self._pending = future
         future.add_done_callback(self._deliver)
 
