@@ -40,6 +40,9 @@ bench: setup
 	$(BIN)/python benchmarks/templating.py
 	$(BIN)/python benchmarks/template_parse.py
 	$(BIN)/python benchmarks/store.py
+	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/document_model.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/studio.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info

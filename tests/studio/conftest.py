@@ -13,6 +13,14 @@ import pytest  # noqa: E402
 from studio_support import ARTIFACTS, BROKEN_TEMPLATE  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every studio test gets its own settings file: never the user's, never another test's."""
+    path = tmp_path_factory.mktemp("settings") / "studio.ini"
+    monkeypatch.setenv("UTASK_STUDIO_SETTINGS", str(path))
+    return path
+
+
 @pytest.fixture
 def broken_template(tmp_path: Path) -> Path:
     path = tmp_path / "broken-example.yaml"

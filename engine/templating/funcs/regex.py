@@ -1,18 +1,22 @@
 """Sprig's regular expression functions with Go's regexp semantics (RE2 syntax, see `regex_syntax`).
 
+Matching runs on RE2 (`engine.gocompat.re2`): linear in the text, so `regexMatch "(a+)+$"` cannot hang a
+render however long the input.
+
 * Non-must variants behave like Sprig: `regexMatch` answers false for an invalid pattern, the others
   panic with `regexp: Compile(`…`): error parsing regexp: …`; the must* variants return the error.
 * Successive matches follow Go: an empty match right after the previous match is skipped
   (`regexFindAll "a|" "baaa" -1` → `[ a a a]`), `n < 0` means all, `n = 0` none.
 * Replacement templates use Go's `Expand` syntax: `$1`, `${1}`, `$name`, `${name}`, `$$`; a name is the
-  longest run of letters, digits and `_` (so `$1W` is the group named "1W": empty).
+  longest run of letters, digits and `_` (so `$1W` is the group named "1W": empty); when several groups
+  share a name (Go allows it) the first one that took part in the match is used.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from engine.gocompat.re2 import GoMatch, GoRegexp, Subject
 from engine.templating.funcs.regex_syntax import RegexSyntaxError, compile_go
 from engine.templating.funcs.registry import GoError, GoPanic, go_func
 from engine.templating.gotypes import GoStringSlice
@@ -20,7 +24,7 @@ from engine.templating.literals import go_quote
 
 __all__ = ["expand", "find_all", "quote_meta", "replace_all", "split"]
 
-Compiled = tuple[re.Pattern[str], tuple[str, ...]]
+Compiled = GoRegexp
 
 
 def _backquote_ok(text: str) -> bool:
@@ -49,14 +53,15 @@ def _compile(pattern: str) -> Compiled:
         raise GoError(str(error)) from None
 
 
-def find_all(regex: re.Pattern[str], text: str, limit: int) -> list[re.Match[str]]:
+def find_all(regex: GoRegexp, text: str, limit: int) -> list[GoMatch]:
     """Go's allMatches: successive non-overlapping matches, no empty match abutting the previous one."""
     if limit < 0:
         limit = len(text) + 1
-    matches: list[re.Match[str]] = []
+    matches: list[GoMatch] = []
     position, previous_end = 0, -1
+    subject = Subject(text)
     while len(matches) < limit and position <= len(text):
-        match = regex.search(text, position)
+        match = regex.search(subject, position)
         if match is None:
             break
         start, end = match.span()
@@ -72,7 +77,7 @@ def find_all(regex: re.Pattern[str], text: str, limit: int) -> list[re.Match[str
     return matches
 
 
-def expand(template: str, match: re.Match[str], names: tuple[str, ...]) -> str:
+def expand(template: str, match: GoMatch, names: tuple[str, ...]) -> str:
     """regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`."""
     out: list[str] = []
     rest = template
@@ -99,7 +104,7 @@ def expand(template: str, match: re.Match[str], names: tuple[str, ...]) -> str:
                 out.append(match.group(number) or "")
         else:
             for index, group_name in enumerate(names):
-                if group_name == name:
+                if group_name == name and match.start(index) >= 0:  # Go: the first *matched* group so named
                     out.append(match.group(index) or "")
                     break
     out.append(rest)
@@ -117,12 +122,13 @@ def _extract(text: str) -> tuple[str | None, str]:
     return body[:length], body[length + 1 if braced else length:]
 
 
-def replace_all(regex: re.Pattern[str], text: str, replace: Callable[[re.Match[str]], str]) -> str:
+def replace_all(regex: GoRegexp, text: str, replace: Callable[[GoMatch], str]) -> str:
     """Go's replaceAll loop (no replacement for an empty match right after a match)."""
     out: list[str] = []
     last_end, position = 0, 0
+    subject = Subject(text)
     while position <= len(text):
-        match = regex.search(text, position)
+        match = regex.search(subject, position)
         if match is None:
             break
         start, end = match.span()
@@ -135,7 +141,7 @@ def replace_all(regex: re.Pattern[str], text: str, replace: Callable[[re.Match[s
     return "".join(out)
 
 
-def split(regex: re.Pattern[str], text: str, limit: int, *, empty_pattern: bool = False) -> list[str]:
+def split(regex: GoRegexp, text: str, limit: int, *, empty_pattern: bool = False) -> list[str]:
     """regexp.Split (`empty_pattern`: the Go pattern was "")."""
     if limit == 0:
         return []
@@ -165,7 +171,7 @@ def quote_meta(text: str) -> str:
 @go_func("regexMatch(string, string) bool")
 def regex_match(pattern: str, text: str) -> bool:
     try:
-        regex = compile_go(pattern)[0]
+        regex = compile_go(pattern)
     except RegexSyntaxError:
         return False
     return regex.search(text) is not None
@@ -173,12 +179,12 @@ def regex_match(pattern: str, text: str) -> bool:
 
 @go_func("mustRegexMatch(string, string) bool,error")
 def must_regex_match(pattern: str, text: str) -> bool:
-    return _compile(pattern)[0].search(text) is not None
+    return _compile(pattern).search(text) is not None
 
 
 def _find(compiled: Compiled, text: str) -> str:
-    match = compiled[0].search(text)
-    return match.group(0) if match else ""
+    match = compiled.search(text)
+    return (match.group(0) or "") if match else ""
 
 
 @go_func("regexFind(string, string) string")
@@ -192,7 +198,7 @@ def must_regex_find(pattern: str, text: str) -> str:
 
 
 def _find_all(compiled: Compiled, text: str, limit: int) -> GoStringSlice:
-    return GoStringSlice(m.group(0) for m in find_all(compiled[0], text, limit))
+    return GoStringSlice(m.group(0) for m in find_all(compiled, text, limit))
 
 
 @go_func("regexFindAll(string, string, int) []string")
@@ -206,7 +212,7 @@ def must_regex_find_all(pattern: str, text: str, limit: int) -> GoStringSlice:
 
 
 def _replace(compiled: Compiled, text: str, template: str) -> str:
-    return replace_all(compiled[0], text, lambda match: expand(template, match, compiled[1]))
+    return replace_all(compiled, text, lambda match: expand(template, match, compiled.names))
 
 
 @go_func("regexReplaceAll(string, string, string) string")
@@ -221,22 +227,22 @@ def must_regex_replace_all(pattern: str, text: str, template: str) -> str:
 
 @go_func("regexReplaceAllLiteral(string, string, string) string")
 def regex_replace_all_literal(pattern: str, text: str, replacement: str) -> str:
-    return replace_all(_must_compile(pattern)[0], text, lambda _: replacement)
+    return replace_all(_must_compile(pattern), text, lambda _: replacement)
 
 
 @go_func("mustRegexReplaceAllLiteral(string, string, string) string,error")
 def must_regex_replace_all_literal(pattern: str, text: str, replacement: str) -> str:
-    return replace_all(_compile(pattern)[0], text, lambda _: replacement)
+    return replace_all(_compile(pattern), text, lambda _: replacement)
 
 
 @go_func("regexSplit(string, string, int) []string")
 def regex_split(pattern: str, text: str, limit: int) -> GoStringSlice:
-    return GoStringSlice(split(_must_compile(pattern)[0], text, limit, empty_pattern=not pattern))
+    return GoStringSlice(split(_must_compile(pattern), text, limit, empty_pattern=not pattern))
 
 
 @go_func("mustRegexSplit(string, string, int) []string,error")
 def must_regex_split(pattern: str, text: str, limit: int) -> GoStringSlice:
-    return GoStringSlice(split(_compile(pattern)[0], text, limit, empty_pattern=not pattern))
+    return GoStringSlice(split(_compile(pattern), text, limit, empty_pattern=not pattern))
 
 
 @go_func("regexQuoteMeta(string) string")

@@ -7,9 +7,11 @@ look-arounds or back-references, `\\C` refused, octal `\\12`, `\\x{10FFFF}`, `\\
 `$` without `(?m)` is the end of the text (`\\Z`), `.` excludes only `\\n`, `(?U)` swaps greediness. Every
 capture group becomes a plain numbered group; Go's names are returned separately.
 
-Python's backtracking engine gives the same leftmost-first matches as RE2 but without RE2's linear-time
-guarantee, so pathological patterns can be slow. Go's program-size limit (`expression too large`) is not
-reproduced.
+Matching is done by RE2 itself (`engine.gocompat.re2`, linear time): this module decides validity and
+error messages, and records the capture names and where named groups open (RE2 C++ gets the pattern with
+the names removed). The Python translation is kept for the rare pattern Go accepts and RE2 C++ refuses,
+matched by Python's backtracking engine (same leftmost-first results, no linear-time guarantee). Go's
+program-size limit (`expression too large`) is not reproduced.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from engine.gocompat.re2 import GoRegexp
+from engine.gocompat.re2 import compile_go as _compile_go
 from engine.templating.funcs.regex_unicode import (
     PERL_CLASSES,
     POSIX_CLASSES,
@@ -51,6 +55,7 @@ class RegexSyntaxError(ValueError):
 class Translation:
     python: str
     names: tuple[str, ...]  # Go's name of each capture group; index 0 is the whole match
+    named: tuple[tuple[int, int], ...] = ()  # (start, end) in the pattern of each `(?P<name>` / `(?<name>`
 
 
 @dataclass(slots=True)
@@ -67,6 +72,7 @@ class _Parser:
         self.flags = 0
         self.frames = [_Frame(0, False)]
         self.names: list[str] = [""]
+        self.named: list[tuple[int, int]] = []
 
     # -- helpers
     def rune(self) -> str:
@@ -125,7 +131,7 @@ class _Parser:
             last_repeat = repeat
         if len(self.frames) > 1:
             raise RegexSyntaxError("missing closing )", self.src)
-        return Translation(self.alternation(self.frames[0].items)[0], tuple(self.names))
+        return Translation(self.alternation(self.frames[0].items)[0], tuple(self.names), tuple(self.named))
 
     def alternation(self, items: list[tuple[str, int] | None]) -> tuple[str, int]:
         branches: list[str] = [""]
@@ -162,6 +168,7 @@ class _Parser:
             name = rest[4 if named else 3:end]
             if not name or not all(c == "_" or (c.isascii() and c.isalnum()) for c in name):
                 raise RegexSyntaxError("invalid named capture", rest[: end + 1])
+            self.named.append((self.pos, self.pos + end + 1))
             self.pos += end + 1
             self.open_group(capture=True, name=name)
             return
@@ -385,11 +392,6 @@ def translate(pattern: str) -> Translation:
     return _Parser(pattern).parse()
 
 
-@lru_cache(maxsize=512)
-def compile_go(pattern: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
-    """The Python pattern equivalent to a Go regexp, with Go's capture group names."""
-    translation = translate(pattern)
-    try:
-        return re.compile(translation.python), translation.names
-    except (re.error, RecursionError, OverflowError):
-        raise RegexSyntaxError("expression too large", pattern) from None
+def compile_go(pattern: str) -> GoRegexp:
+    """Go's regexp.Compile (cached): a linear-time RE2 matcher with Go's capture group names (`.names`)."""
+    return _compile_go(pattern)
