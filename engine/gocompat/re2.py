@@ -38,7 +38,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
-import re2 as _google_re2  # type: ignore[import-untyped]
+import re2 as _google_re2
 from re2 import _re2
 
 if TYPE_CHECKING:
