@@ -2,13 +2,15 @@
 
     utask-engine run TEMPLATE [--input K=V]... [--inputs-file F] [--resolver-input K=V]...
                      [--functions-dir D] [--scripts-dir D] [--dry-run] [--fixtures F] [--format text|json]
-                     [--db PATH [--resume ID]]
+                     [--db PATH [--resume ID [--now]]]
 
 Without `--db` the run is in memory. With `--db PATH` the template, the task, its resolution and every step
 change (with an audit trail) are written to that SQLite file as the run goes, and the first line on stderr is
 `resolution <ID> (task <TASK>) in <PATH>`; `--resume ID` continues that resolution from the file (the µTask
 way: a resolution left RUNNING by a dead process is marked CRASHED, crash recovery turns its RUNNING steps
 into TODO when idempotent, else CRASHED with the resolution BLOCKED_TOCHECK; DONE steps are never re-run).
+A resumed run must be given the template it was created from: its content (not its layout or comments) is
+compared with the copy stored in the file, and a difference is refused with what differs.
 
 Exit 0 only when the resolution ends DONE; 1 otherwise (bad template or inputs, BLOCKED_TOCHECK after crash
 recovery included); 2 on usage errors. Bad inputs are refused before the run, in `validate`'s diagnostic format.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
 import json
 import sys
 from collections.abc import Callable
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 from engine.diagnostics import Severity
 from engine.load.document import read_document
@@ -33,9 +37,11 @@ from engine.model.run import Resolution, Task
 from engine.model.template import Input, Template
 from engine.run.create import InputError
 from engine.run.engine import Engine, RunRefused
+from engine.run.outcome import retry_due
 from engine.run.pipeline import plain
 from engine.run.store_recorder import StoreRecorder
-from engine.store import Store, StoreError
+from engine.store import NotFoundError, Store, StoreError
+from engine.store.codec import encode
 from engine.validate import validate_document
 
 __all__ = ["add_run_parser", "run_command"]
@@ -64,7 +70,10 @@ def add_run_parser(commands: Any) -> None:
     run.add_argument("--resume", metavar="ID", help="continue resolution ID from --db (required): a resolution "
                      "left RUNNING by a killed run is crash-recovered as µTask does (RUNNING steps become TODO "
                      "when idempotent, else CRASHED and the resolution BLOCKED_TOCHECK: exit 1; check those "
-                     "steps' side effects, then --resume again to re-execute them); DONE steps are never re-run")
+                     "steps' side effects, then --resume again to re-execute them); DONE steps are never re-run; "
+                     "a resolution in ERROR (or WAITING to be woken) is run at its scheduled retry time: the command "
+                     "waits until then")
+    run.add_argument("--now", action="store_true", help="with --resume: do not wait for a scheduled retry time")
 
 
 def _pairs(pairs: list[str], definitions: list[Input], parser: argparse.ArgumentParser) -> dict[str, Any]:
@@ -111,6 +120,8 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         parser.error(f"{args.template}: no such file")
     if args.resume is not None and args.db is None:
         parser.error("--resume needs --db (the file the resolution was persisted to)")
+    if args.now and args.resume is None:
+        parser.error("--now goes with --resume (a new run starts at once)")
     if args.resume is not None and (args.input or args.inputs_file or args.resolver_input):
         parser.error("--resume continues a resolution with its stored inputs: no --input, --inputs-file or "
                      "--resolver-input")
@@ -130,6 +141,7 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     resolver_inputs.update(_pairs(args.resolver_input, template.resolver_inputs, parser))
     fixtures = _load_mapping(args.fixtures, parser, "--fixtures") if args.fixtures else {}
     run = _Run(template, inputs, resolver_inputs, args.dry_run, fixtures, args.format == "text")
+    run.wait_for_retry = not args.now
     try:
         if args.db is None:
             outcome = asyncio.run(run.in_memory(Engine(functions=functions, scripts_dir=args.scripts_dir)))
@@ -171,6 +183,7 @@ class _Run:
                  dry_run: bool, fixtures: dict[str, Any], progress: bool) -> None:
         self.template, self.inputs, self.resolver_inputs = template, inputs, resolver_inputs
         self.dry_run, self.fixtures, self.progress = dry_run, fixtures, progress and sys.stderr.isatty()
+        self.wait_for_retry = True  # a resumed resolution with a retry scheduled runs at that time
 
     async def in_memory(self, engine: Engine) -> tuple[Task, Resolution, str]:
         task, resolution = await engine.create(self.template, self.inputs, self.resolver_inputs)
@@ -188,11 +201,12 @@ class _Run:
                     _announce(resolution, db)
                     await self._execute(engine, resolution.id)
                     return task, resolution, ""
-                return await self._resume(engine, db, resume)
+                return await self._resume(engine, store, db, resume)
         except StoreError as error:
             raise _Stop(str(error)) from error
 
-    async def _resume(self, engine: Engine, db: str, resolution_id: str) -> tuple[Task, Resolution, str]:
+    async def _resume(self, engine: Engine, store: Store, db: str, resolution_id: str,
+                      ) -> tuple[Task, Resolution, str]:
         loaded = await engine.recorder.load(resolution_id)
         if loaded is None:
             raise _Stop(f"no resolution {resolution_id} in {db}")
@@ -200,6 +214,7 @@ class _Run:
         if task.template_name != self.template.normalized_name:
             raise _Stop(f"resolution {resolution_id} runs template {task.template_name!r}, "
                         f"not {self.template.normalized_name!r}")
+        await self._check_template(store, db, resolution_id, task.template_name)
         engine.add_template(self.template)
         engine.services.remember(task, resolution)
         _announce(resolution, db)
@@ -207,6 +222,8 @@ class _Run:
             return task, resolution, f"resolution {resolution_id} is already DONE: nothing to run"
         if resolution.state == "RUNNING":  # its process died: µTask's crash collector marks it CRASHED
             await engine.mark_crashed(resolution_id)
+        elif self.wait_for_retry:
+            await _scheduled_retry(engine, resolution)
         try:
             finished = await self._execute(engine, resolution_id)
         except RunRefused as error:
@@ -219,6 +236,20 @@ class _Run:
                 "whether their side effects happened (and fix things by hand if needed), then run again with "
                 f"--resume {resolution_id} to re-execute them.")
         return task, resolution, ""
+
+    async def _check_template(self, store: Store, db: str, resolution_id: str, name: str) -> None:
+        """Refuse to resume with a template whose content differs from the one the run was created from (the
+        copy `--db` stored): its steps would no longer match the recorded ones."""
+        try:
+            stored = await store.get_template(name)
+        except NotFoundError:
+            return  # a file written without its template (another tool): nothing to compare with
+        differences = template_differences(stored.template, self.template)
+        if differences:
+            raise _Stop(f"resolution {resolution_id} was created from another version of template {name!r} "
+                        f"(the copy stored in {db} on {stored.updated:%Y-%m-%d %H:%M:%S}): the file given differs in "
+                        f"{'; '.join(differences)}. Resume with the template the run was created from, or start a "
+                        "new run without --resume.")
 
     async def _execute(self, engine: Engine, resolution_id: str) -> Resolution | None:
         if self.progress:
@@ -236,6 +267,42 @@ class _Run:
         finally:
             if self.progress:
                 print(file=sys.stderr)
+
+
+def _content(model: BaseModel) -> dict[str, str]:
+    """A model's fields as JSON text (set or defaulted alike: an explicit default is no difference)."""
+    return {key: encode(value) for key, value in model.model_dump(mode="python", by_alias=True).items()}
+
+
+def template_differences(stored: Template, given: Template) -> list[str]:
+    """What differs between two templates, readably: `step(s) changed: a, b`, `… added`, `… removed`, and
+    `field(s): description, inputs` for the other fields. Empty when their contents are the same."""
+    old_steps = {name: _content(step) for name, step in stored.steps.items()}
+    new_steps = {name: _content(step) for name, step in given.steps.items()}
+    found = [f"step(s) {what}: {', '.join(names)}" for what, names in (
+        ("changed", [name for name in new_steps if name in old_steps and new_steps[name] != old_steps[name]]),
+        ("added", [name for name in new_steps if name not in old_steps]),
+        ("removed", [name for name in old_steps if name not in new_steps])) if names]
+    old, new = _content(stored), _content(given)
+    fields = [key for key in old.keys() | new.keys() if key != "steps" and old.get(key) != new.get(key)]
+    if fields:
+        found.append(f"field(s): {', '.join(sorted(fields))}")
+    return found
+
+
+async def _scheduled_retry(engine: Engine, resolution: Resolution) -> None:
+    """Wait for the retry the run before scheduled (stored `next_retry`), as µTask's retry collector would."""
+    retry = resolution.next_retry
+    if retry is None:
+        return
+    after = retry + datetime.timedelta(microseconds=1)  # the collector picks `next_retry < now`
+    if not retry_due(resolution.state, retry, resolution.last_start, after):
+        return  # not a scheduled retry (a WAITING step waits for something else): run now, as µTask's run does
+    delay = (after - engine.clock()).total_seconds()
+    if delay > 0:
+        print(f"utask-engine: resolution {resolution.id} is {resolution.state} with a retry scheduled at "
+              f"{retry.isoformat()}: waiting {delay:.1f} s (--now runs it at once)", file=sys.stderr, flush=True)
+        await asyncio.sleep(delay)
 
 
 def _announce(resolution: Resolution, db: str) -> None:

@@ -14,9 +14,9 @@ from typing import Any
 from engine.model.run import Resolution, StepRun, Task
 from engine.model.template import Template
 from engine.templating import JSONNumber, Values, Variable, World
-from engine.templating.context import to_exact_numbers
+from engine.templating.context import VariableMap, to_exact_numbers
 
-__all__ = ["build_values", "exact", "publish_step", "publish_state", "snapshot", "to_float_numbers"]
+__all__ = ["build_values", "exact", "is_exact", "publish_step", "publish_state", "snapshot", "to_float_numbers"]
 
 DEFAULT_REGION = "default"
 
@@ -31,6 +31,19 @@ def exact(value: Any) -> Any:
     if kind is list:
         return [exact(item) for item in value]
     return to_exact_numbers(value)
+
+
+def is_exact(value: Any) -> bool:
+    """Whether `exact(value)` would equal `value` (no number to convert, string keys): then the value itself
+    can be used where a converted copy is only read, without building one."""
+    kind = type(value)
+    if kind is str or kind is JSONNumber or kind is bool or value is None:
+        return True
+    if kind is dict:
+        return all(type(key) is str and is_exact(item) for key, item in value.items())
+    if kind is list:
+        return all(is_exact(item) for item in value)
+    return False
 
 
 def to_float_numbers(value: Any) -> Any:
@@ -104,18 +117,50 @@ def remove_step(values: Values, name: str) -> None:
     values.root["step"].pop(name, None)
 
 
-def snapshot(values: Values, *, share_steps: bool = False) -> Values:
+_DEFAULT_KEYS = frozenset(Values().root)
+
+
+def _exact_copy(value: Any) -> Any:
+    """`to_exact_numbers` with fast paths for what a context mostly holds (strings, exact numbers, plain
+    maps and lists): a fresh copy of every container, so a render that mutates its snapshot (sprig's `set`,
+    `mergeOverwrite`) never reaches the live values or another execution's snapshot."""
+    kind = type(value)
+    if kind is str or kind is JSONNumber or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {key if type(key) is str else str(key): _exact_copy(item) for key, item in value.items()} \
+            if value else {}
+    if kind is list:
+        return [_exact_copy(item) for item in value]
+    return to_exact_numbers(value)
+
+
+def snapshot(values: Values, *, share_steps: bool = False, reuse: Values | None = None) -> Values:
     """µTask's Clone for an execution: exact numbers, no evalCache; step entries are shared (immutable).
 
     With `share_steps` the `.step` map itself is shared too: only for renders done before anything else
-    changes (synchronously at launch); a later write into it must copy it first."""
-    copy = Values(world=values.world)
-    for key, value in values.root.items():
+    changes (synchronously at launch); a later write into it must copy it first. With `reuse`, that
+    `Values` (a snapshot of the same values nobody holds any more) gets the fresh root instead of a new
+    `Values` being made: a `Values` and its render context reference each other, so each one made is
+    garbage only the cyclic collector frees (thousands per large run)."""
+    source = values.root
+    if not _DEFAULT_KEYS <= source.keys():  # a hand-made root: µTask's default keys come first
+        source = {**Values().root, **source}
+    variables = VariableMap()
+    root: dict[str, Any] = {}
+    for key, value in source.items():
         if key == "step":
-            copy.root["step"] = value if share_steps else dict(value)
-        elif key != "var":
-            copy.root[key] = to_exact_numbers(value)
+            root["step"] = value if share_steps else dict(value)
+        elif key == "var":
+            root["var"] = variables
+        else:
+            root[key] = _exact_copy(value)
     for name, variable in values.variables.items():
-        copy.variables[name] = Variable(name, value=to_exact_numbers(variable.value), expression=variable.expression,
-                                        expression_timeout=variable.expression_timeout)
+        variables[name] = Variable(name, value=_exact_copy(variable.value), expression=variable.expression,
+                                   expression_timeout=variable.expression_timeout)
+    if reuse is not None and reuse.world is values.world:
+        reuse.root, reuse.variables = root, variables
+        return reuse
+    copy = Values.wrap(root, world=values.world)
+    copy.variables = variables
     return copy

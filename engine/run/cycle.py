@@ -8,11 +8,13 @@ only looks at its own dependents: a 10,000-step chain costs linear time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from engine.gcpause import gc_paused
 from engine.model.graph import Dependency, parse_dependency
 from engine.model.run import Resolution, StepRun, Task
 from engine.model.states import StepState, is_final, is_runnable, runs_check_conditions
@@ -21,7 +23,6 @@ from engine.run.conditions import evaluate_conditions, keep_rendered_messages
 from engine.run.context import publish_state, publish_step, remove_step, snapshot, step_entry
 from engine.run.events import EventBus, StepEvent
 from engine.run.foreach import ForeachError, children_entries, make_children, render_items, without_children
-from engine.run.functions import resolve_chain
 from engine.run.outcome import resolution_state_of
 from engine.run.pipeline import (
     DEFAULT_MAX_RETRIES,
@@ -45,6 +46,7 @@ class _Result:
     loop: bool = False
 
 
+GROUP_COMMIT_WINDOW = 0.02  # seconds between two writes of pure changes (see `RunCycle.__init__`)
 _NOT_STARTED = Outcome(StepState.TO_RETRY, keep_data=True)  # shutdown before the action started
 
 
@@ -67,10 +69,17 @@ class RunCycle:
         # effects starts only once the changes made up to its launch (its RUNNING state included) are
         # written, so a killed run never executed such a step without its store showing it RUNNING (crash
         # recovery, §11.5, relies on it).
+        # Group commit: while only pure steps changed, writes are at most one per `group_commit_window`
+        # seconds (each transaction costs about as much as running a few echo steps); an execution waiting
+        # for its RUNNING state to be written, or the end of the run, has the next write done at once.
         self.written = asyncio.Event()  # set once the changes made since the last `_flush_soon` are written
         self._gates: list[asyncio.Event] = []  # the events of changes not written yet
         self._writer: asyncio.Task[None] | None = None
+        self._urgent = asyncio.Event()  # someone waits for the next write
+        self._last_write = float("-inf")  # when the last write ended (loop time)
+        self.group_commit_window = GROUP_COMMIT_WINDOW
         self._write_error: Exception | None = None
+        self._scratch: Values | None = None  # a launch snapshot nobody holds any more (see `snapshot`)
         self._parsed: dict[str, Dependency] = {}
         self.dependents: dict[str, dict[str, Dependency]] = {}  # step → {dependent: its dependency on step}
         for step in self.steps.values():
@@ -104,7 +113,8 @@ class RunCycle:
         self.dirty[step.name] = reason
         if state == StepState.RETRY_NOW:
             self.retry_now.add(step.name)
-        self.bus.publish(StepEvent(self.resolution.id, step.name, old, state, step.error, reason))
+        if self.bus.listened:
+            self.bus.publish(StepEvent(self.resolution.id, step.name, old, state, step.error, reason))
 
     def _impact(self, changes: set[str], reason: str) -> Callable[[str, str, str], None]:
         def apply(target: str, state: str, message: str) -> None:
@@ -117,9 +127,10 @@ class RunCycle:
     def _conditions(self, step: StepRun, kind: str) -> list[Condition]:
         own = step.conditions
         if step.definition.action is not None:
-            chain = resolve_chain(step.definition.action, None, self.env.functions)
-            own = chain.conditions + own
-        return [c for c in own if c.type == kind]
+            inherited = self.env.chain(step.definition.action).conditions
+            if inherited:
+                own = inherited + own
+        return [c for c in own if c.type == kind] if own else []
 
     # ------------------------------------------------------------------------------------- eligibility
 
@@ -176,6 +187,8 @@ class RunCycle:
                 self.retry_now.discard(name)
                 candidates[name] = None
         candidates.update(dict.fromkeys(new_children))
+        if not candidates:
+            return 0
         available = [name for name in candidates if self.eligible(name)]
         loops = {name for name in available if self.steps[name].definition.foreach and not self.steps[name].is_child}
         count = 0
@@ -231,8 +244,12 @@ class RunCycle:
             snap = snapshot(self.values)
             task = asyncio.create_task(self._guarded(step, lambda: execute_step(self.env, step, self.values, snap),
                                                      self.written))  # its action is known later: always wait
+            self._urgent.set()
         else:
-            prepared = prepare(self.env, step, snapshot(self.values, share_steps=True))
+            snap = snapshot(self.values, share_steps=True, reuse=self._scratch)
+            prepared = prepare(self.env, step, snap)
+            # The snapshot serves the next launch too unless the execution keeps it (output strategies).
+            self._scratch = snap if isinstance(prepared, Outcome) or prepared.snap is None else None
             if isinstance(prepared, Outcome):
                 self.queue.put_nowait(_Result(step, prepared))
                 return
@@ -240,6 +257,8 @@ class RunCycle:
             pure = not ready.action.side_effects or self.env.dry_run
             task = asyncio.create_task(self._guarded(step, lambda: perform(self.env, step, ready),
                                                      None if pure else self.written))
+            if not pure:
+                self._urgent.set()
         self.running.add(task)
         task.add_done_callback(self.running.discard)
 
@@ -393,6 +412,12 @@ class RunCycle:
     async def _write_loop(self, flush: Callable[[dict[str, str]], Any]) -> None:
         try:
             while self._gates:
+                # One turn of the loop first: executions that finish without waiting (pure actions) have
+                # their results processed by then, so a step's RUNNING and final states are usually written
+                # together, once (group commit). Actions with side effects are not affected: they wait for
+                # this write (`_guarded`), so the store shows them RUNNING before they start.
+                await asyncio.sleep(0)
+                await self._group_commit_wait()
                 gates, self._gates = self._gates, []
                 try:
                     await flush(self._take_dirty())
@@ -400,13 +425,24 @@ class RunCycle:
                     self._write_error = error
                     return
                 finally:
+                    self._last_write = asyncio.get_running_loop().time()
                     for gate in gates:  # on error too: waiting executions then give up (see `_guarded`)
                         gate.set()
         finally:
             self._writer = None
 
+    async def _group_commit_wait(self) -> None:
+        """Wait until the group commit window since the last write is over, or until a write is urgent."""
+        if not self._urgent.is_set():
+            delay = self._last_write + self.group_commit_window - asyncio.get_running_loop().time()
+            if delay > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._urgent.wait(), delay)
+        self._urgent.clear()
+
     async def _written(self) -> None:
         """Wait until every change is written; raise what writing raised."""
+        self._urgent.set()  # the end of the run: no more changes to group
         while self._writer is not None:
             await asyncio.wait([self._writer])
         if self._write_error is not None:
@@ -422,8 +458,13 @@ class RunCycle:
             await self._written()
 
     async def _main(self, flush: Callable[[dict[str, str]], Any]) -> None:
-        self.pending = self.start_eligible(set(), [])
-        self._flush_soon(flush)
+        # The synchronous bursts below (launching thousands of steps, processing a queue of results) allocate
+        # many short-lived, cycle-free objects while the executions they create are alive: with the cyclic
+        # collector running, each burst promoted those to the old generation and set off full collections
+        # (tens of milliseconds each, collecting nothing). Paused during a burst only: never across an await.
+        with gc_paused():
+            self.pending = self.start_eligible(set(), [])
+            self._flush_soon(flush)
         recheck_waiting = True
         while True:
             while self.pending > 0:
@@ -435,22 +476,24 @@ class RunCycle:
                 else:
                     result = await self.queue.get()
                 self.pending -= 1
-                self.handle(result)
-                # Results already waiting are processed before the flush: one write for all of them.
-                while self.pending > 0 and not self.queue.empty():
-                    self.pending -= 1
-                    self.handle(self.queue.get_nowait())
-                self._flush_soon(flush)
+                with gc_paused():
+                    self.handle(result)
+                    # Results already waiting are processed before the flush: one write for all of them.
+                    while self.pending > 0 and not self.queue.empty():
+                        self.pending -= 1
+                        self.handle(self.queue.get_nowait())
+                    self._flush_soon(flush)
             waiting = [s for s in self.steps.values() if s.state == StepState.WAITING]
             if not (recheck_waiting and waiting and resolution_state_of(self.steps.values()) == "WAITING"):
                 break
             recheck_waiting = False
             for step in waiting:  # one more attempt, except for batches
                 action = step.definition.action
-                if action is None or resolve_chain(action, None, self.env.functions).plugin_type != "batch":
+                if action is None or self.env.chain(action).plugin_type != "batch":
                     self.executed.discard(step.name)
-            self.pending = self.start_eligible(set(), [])
-            self._flush_soon(flush)
+            with gc_paused():
+                self.pending = self.start_eligible(set(), [])
+                self._flush_soon(flush)
 
     def _take_dirty(self) -> dict[str, str]:
         dirty, self.dirty = self.dirty, {}

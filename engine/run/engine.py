@@ -24,7 +24,7 @@ from engine.run.context import build_values, exact
 from engine.run.create import new_resolution, new_task
 from engine.run.cycle import RunCycle
 from engine.run.events import EventBus, ResolutionEvent, StepEvent
-from engine.run.outcome import next_retry_delay, resolution_state_of
+from engine.run.outcome import next_retry_delay, resolution_state_of, retry_due
 from engine.run.pipeline import ExecutionEnv
 from engine.run.recorder import MemoryRecorder, RunRecorder
 from engine.run.resources import ResourceLimits
@@ -155,26 +155,29 @@ class Engine:
         return resolution
 
     def due_resolutions(self) -> list[Resolution]:
-        """What µTask's retry collector would pick now (§11.1): ERROR with `next_retry` past, WAITING woken
-        (`last_start < next_retry < now`)."""
+        """What µTask's retry collector would pick now among the resolutions of this engine (§11.1): ERROR
+        with `next_retry` past, WAITING woken (`last_start < next_retry < now`)."""
         now = self.clock()
-        due: list[Resolution] = []
-        for resolution in self.services.resolutions.values():
-            retry, start = resolution.next_retry, resolution.last_start
-            if retry is None or retry >= now:
-                continue
-            if resolution.state == ResolutionState.ERROR or (
-                    resolution.state == ResolutionState.WAITING and start is not None and start < retry):
-                due.append(resolution)
-        return due
+        return [resolution for resolution in self.services.resolutions.values()
+                if retry_due(resolution.state, resolution.next_retry, resolution.last_start, now)]
 
     async def collect_retries(self) -> int:
-        """One pass of the retry collector: run every due resolution; returns how many ran."""
-        due = self.due_resolutions()
-        for resolution in due:
+        """One pass of the retry collector: run every due resolution, those of this engine and those the
+        recorder holds (scheduled by an engine before a restart: `next_retry` is recorded); returns how many
+        ran. The templates of recorded resolutions must have been added (`add_template`)."""
+        now = self.clock()
+        due = dict.fromkeys(resolution.id for resolution in self.due_resolutions())
+        due.update(dict.fromkeys(await self.recorder.due_retries(now)))
+        ran = 0
+        for resolution_id in due:
+            task, resolution = await self._load(resolution_id)
+            if not retry_due(resolution.state, resolution.next_retry, resolution.last_start, now):
+                continue  # its state changed meanwhile (run by an earlier one of this pass: a parent woken)
+            self.services.remember(task, resolution)
             self._set_resolution_state(resolution, ResolutionState.RETRY, "retry collector")
-            await self.run(resolution.id)
-        return len(due)
+            await self.run(resolution_id)
+            ran += 1
+        return ran
 
     # ------------------------------------------------------------------------------------------- runs
 
@@ -222,8 +225,7 @@ class Engine:
         resolution.last_start = now
         resolution.run_count += 1
         task.state = TaskState.RUNNING
-        await self.recorder.save_task(task, "run")
-        await self.recorder.save_resolution(resolution, "run")
+        await self._save(task, resolution, "run")
         env = ExecutionEnv(self.functions, self.actions, resolution.base_configurations, self.services,
                            self.resources, task.id, resolution.id, dry_run, dict(fixtures or {}))
         values = build_values(template, task, resolution, self.world)
@@ -237,10 +239,13 @@ class Engine:
 
         await cycle.run(flush)
         self._finish(template, task, resolution, values)
-        await self.recorder.save_task(task, "end of run")
-        await self.recorder.save_resolution(resolution, "end of run")
+        await self._save(task, resolution, "end of run")
         await self.services.resolution_finished(task)
         return resolution
+
+    async def _save(self, task: Task, resolution: Resolution, reason: str) -> None:
+        """The task, then the resolution, issued together: a store commits them in one transaction."""
+        await asyncio.gather(self.recorder.save_task(task, reason), self.recorder.save_resolution(resolution, reason))
 
     def _recover(self, task: Task, resolution: Resolution) -> list[str]:
         """Crash recovery (§11.5): the steps it changed; BLOCKED_TOCHECK when a non-idempotent step crashed."""

@@ -48,6 +48,11 @@ class EventBus:
         self._callbacks.append(callback)
         return lambda: self._callbacks.remove(callback)
 
+    @property
+    def listened(self) -> bool:
+        """Whether anyone receives events: publishers skip building them otherwise (thousands per run)."""
+        return bool(self._callbacks or self._queues)
+
     def publish(self, event: Event) -> None:
         for callback in list(self._callbacks):
             callback(event)

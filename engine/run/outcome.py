@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from engine.model.run import StepRun
 from engine.model.states import ResolutionState, StepState, is_retriable, resolution_flag
 
-__all__ = ["retry_delay", "next_retry_delay", "resolution_state_of"]
+__all__ = ["next_retry_delay", "resolution_state_of", "retry_delay", "retry_due"]
 
 _PRIORITY = (ResolutionState.CRASHED, ResolutionState.BLOCKED_FATAL, ResolutionState.BLOCKED_BADREQUEST,
              ResolutionState.ERROR, ResolutionState.WAITING, ResolutionState.BLOCKED_DEADLOCK)
@@ -36,6 +36,16 @@ def retry_delay(pattern: str, tries: int) -> float:
     if pattern == "hours":
         return min(HOUR + (tries - 1) * 600, 3 * HOUR)
     return min(max(8 * 1.25 ** tries, 8.0), 600.0)
+
+
+def retry_due(state: str, next_retry: datetime.datetime | None, last_start: datetime.datetime | None,
+              now: datetime.datetime) -> bool:
+    """Whether µTask's retry collector picks a resolution at `now` (§11.1): ERROR with `next_retry` past,
+    WAITING woken (`last_start < next_retry < now`)."""
+    if next_retry is None or next_retry >= now:
+        return False
+    return state == ResolutionState.ERROR or (
+        state == ResolutionState.WAITING and last_start is not None and last_start < next_retry)
 
 
 def next_retry_delay(steps: Iterable[StepRun]) -> datetime.timedelta:

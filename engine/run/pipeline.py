@@ -28,7 +28,7 @@ from engine.run.actions.base import (
     RetryLater,
     Waiting,
 )
-from engine.run.context import exact
+from engine.run.context import exact, is_exact
 from engine.run.functions import Chain, resolve_chain
 from engine.run.resources import ResourceLimits
 from engine.templating import NO_ITEM, JSONNumber, TemplateError, Values
@@ -50,6 +50,30 @@ class ExecutionEnv:
     resolution_id: str
     dry_run: bool = False
     fixtures: Mapping[str, Any] = field(default_factory=dict)
+    # Per-run caches keyed by object identity (the objects are kept alive alongside, so ids stay unique):
+    # template data do not change during a run, and resolving or converting them again for every
+    # execution of a large resolution was a measurable part of its cost.
+    _chains: dict[tuple[int, int], tuple[Executor, Executor | None, Chain]] = field(default_factory=dict)
+    _exact: dict[int, tuple[Any, Any]] = field(default_factory=dict)
+
+    def chain(self, action: Executor, pre_hook: Executor | None = None) -> Chain:
+        """`resolve_chain(action, pre_hook, self.functions)`, resolved once per run."""
+        cached = self._chains.get((id(action), id(pre_hook)))
+        if cached is None:
+            cached = (action, pre_hook, resolve_chain(action, pre_hook, self.functions))
+            self._chains[(id(action), id(pre_hook))] = cached
+        return cached[2]
+
+    def exact_constant(self, value: Any) -> Any:
+        """`exact(value)` of template data, to be rendered (renders build new containers, so the result may
+        share the template's): the value itself when it holds no number, else a copy converted once."""
+        cached = self._exact.get(id(value))
+        if cached is not None:
+            return cached[1]
+        if is_exact(value):
+            return value
+        self._exact[id(value)] = (value, exact(value))
+        return self._exact[id(value)][1]
 
 
 @dataclass(slots=True)
@@ -72,9 +96,9 @@ def _item(step: StepRun) -> Any:
     return step.item if step.is_child else NO_ITEM
 
 
-def _render(values: Values, value: Any, step: StepRun, prefix: str) -> Any:
+def _render(env: ExecutionEnv, values: Values, value: Any, step: StepRun, prefix: str) -> Any:
     try:
-        return values.render_object(exact(value), item=_item(step), step_name=step.name)
+        return values.render_object(env.exact_constant(value), item=_item(step), step_name=step.name)
     except TemplateError as error:
         raise _Fatal(f"{prefix}: Templating error: {error.message}") from None
 
@@ -92,9 +116,9 @@ async def _run_pre_hook(env: ExecutionEnv, pre_hook: Executor, step: StepRun, li
     if action is None:
         raise _Fatal(f"prehook: No runner for type '{pre_hook.type}'")
     try:
-        config = _render(live, pre_hook.configuration, step, "failed to template configuration")
+        config = _render(env, live, pre_hook.configuration, step, "failed to template configuration")
         if pre_hook.base_configuration:
-            base = _render(live, env.base_configurations.get(pre_hook.base_configuration), step,
+            base = _render(env, live, env.base_configurations.get(pre_hook.base_configuration), step,
                            "failed to template base configuration")
             config = {**base, **config} if isinstance(base, dict) and isinstance(config, dict) else config
     except _Fatal as error:
@@ -121,7 +145,7 @@ def _prepare(env: ExecutionEnv, chain: Chain, step: StepRun, snap: Values) -> tu
     if action.base_configuration:
         if action.base_configuration not in env.base_configurations:
             raise _Fatal(f"could not find base configuration '{action.base_configuration}'")
-        base = _render(snap, env.base_configurations[action.base_configuration], step,
+        base = _render(env, snap, env.base_configurations[action.base_configuration], step,
                        "failed to template base configuration")
     outputs: list[tuple[str, Any]] = []
     config: Any = action.configuration
@@ -130,11 +154,11 @@ def _prepare(env: ExecutionEnv, chain: Chain, step: StepRun, snap: Values) -> tu
         if strategy is not None:
             kind, fmt = strategy
             if kind == "merge":
-                fmt = _render(snap, fmt, step, "failed to template base output")
+                fmt = _render(env, snap, fmt, step, "failed to template base output")
                 if fmt is not None and not isinstance(fmt, dict):
                     raise _Fatal("failed to template merge output: merge output not a map")
             outputs.insert(0, (kind, fmt))
-        rendered = _render(snap, config, step, "failed to template configuration")
+        rendered = _render(env, snap, config, step, "failed to template configuration")
         if index + 1 < len(chain.levels):
             rendered = {} if rendered is None else rendered
             if not isinstance(rendered, dict):
@@ -148,8 +172,9 @@ def _prepare(env: ExecutionEnv, chain: Chain, step: StepRun, snap: Values) -> tu
     return config, outputs
 
 
-def _apply_outputs(outputs: list[tuple[str, Any]], output: Any, step: StepRun, snap: Values) -> Any:
+def _apply_outputs(outputs: list[tuple[str, Any]], output: Any, step: StepRun, snap: Values | None) -> Any:
     for kind, fmt in outputs:
+        assert snap is not None  # `prepare` keeps the snapshot when there are output strategies
         if kind == "merge":
             if fmt is None:
                 continue
@@ -206,7 +231,7 @@ class Prepared:
     action: Action
     request: ActionRequest
     outputs: list[tuple[str, Any]]
-    snap: Values
+    snap: Values | None  # kept only when output strategies render with it after the call
 
 
 def needs_async_preparation(env: ExecutionEnv, step: StepRun) -> bool:
@@ -214,8 +239,9 @@ def needs_async_preparation(env: ExecutionEnv, step: StepRun) -> bool:
     definition = step.definition
     if step.is_child or definition.action is None:
         return False
-    return (definition.execution_delay > 0 and not env.dry_run) or resolve_chain(definition.action, definition.pre_hook,
-                                                           env.functions).pre_hook is not None
+    if definition.execution_delay > 0 and not env.dry_run:
+        return True
+    return env.chain(definition.action, definition.pre_hook).pre_hook is not None
 
 
 def prepare(env: ExecutionEnv, step: StepRun, snap: Values) -> Prepared | Outcome:
@@ -223,7 +249,7 @@ def prepare(env: ExecutionEnv, step: StepRun, snap: Values) -> Prepared | Outcom
     definition = step.definition
     if definition.action is None:
         return Outcome(StepState.FATAL_ERROR, error="step has no action", keep_data=True)
-    chain = resolve_chain(definition.action, None, env.functions)
+    chain = env.chain(definition.action)
     try:
         action = env.actions.get(chain.plugin_type)
         if action is None:
@@ -242,14 +268,14 @@ def prepare(env: ExecutionEnv, step: StepRun, snap: Values) -> Prepared | Outcom
         return Outcome(StepState.FATAL_ERROR, error=str(error), keep_data=True)
     request = ActionRequest(step.name, config if isinstance(config, dict) else {}, context, env.task_id,
                             env.resolution_id, env.services, previous_output=step.output)
-    return Prepared(action, request, outputs, snap)
+    return Prepared(action, request, outputs, snap if outputs else None)
 
 
 async def execute_step(env: ExecutionEnv, step: StepRun, live: Values, snap: Values) -> Outcome:
     """Steps 3–11 of §10.3 (the max-retries check and AFTERRUN_ERROR are handled by the caller)."""
     definition = step.definition
     if definition.action is not None and not step.is_child:
-        chain = resolve_chain(definition.action, definition.pre_hook, env.functions)
+        chain = env.chain(definition.action, definition.pre_hook)
         delay = 0 if env.dry_run else definition.execution_delay  # a dry run does not wait
         try:
             if chain.pre_hook is not None:
@@ -273,7 +299,8 @@ async def perform(env: ExecutionEnv, step: StepRun, prepared: Prepared) -> Outco
     action, request, outputs, snap = prepared.action, prepared.request, prepared.outputs, prepared.snap
     if env.dry_run and action.side_effects:
         return _dry_run(env, action, request, step, outputs, snap)
-    held = await env.resources.acquire(list(step.definition.resources) + action.resources(request.configuration))
+    names = list(step.definition.resources) + action.resources(request.configuration)
+    held = await env.resources.acquire(names) if names else []
     if held is None:
         return Outcome(StepState.TO_RETRY, output="{}", error="failed to acquire resources not provisioned",
                        executed=True)
@@ -292,7 +319,7 @@ async def perform(env: ExecutionEnv, step: StepRun, prepared: Prepared) -> Outco
     return _finish(step, outputs, snap, state, message, exact(output), exact(metadata), tags)
 
 
-def _finish(step: StepRun, outputs: list[tuple[str, Any]], snap: Values, state: str, message: str, output: Any,
+def _finish(step: StepRun, outputs: list[tuple[str, Any]], snap: Values | None, state: str, message: str, output: Any,
             metadata: Any, tags: dict[str, str], dry: dict[str, Any] | None = None) -> Outcome:
     try:
         output = _apply_outputs(outputs, output, step, snap)
@@ -306,7 +333,7 @@ def _finish(step: StepRun, outputs: list[tuple[str, Any]], snap: Values, state: 
 
 
 def _dry_run(env: ExecutionEnv, action: Action, request: ActionRequest, step: StepRun,
-             outputs: list[tuple[str, Any]], snap: Values) -> Outcome:
+             outputs: list[tuple[str, Any]], snap: Values | None) -> Outcome:
     try:
         described = action.describe(request)
     except Exception as error:  # noqa: BLE001 - describing must not break a dry run

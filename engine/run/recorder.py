@@ -10,7 +10,9 @@
   resolution fields may have changed too (tags set by the `tag` action, crash recovery's states; `reason`
   is their "why"). Incremental writes, written together (one transaction when the backend has them); the
   reasons of `changes` are the audit trail's "why" of each step;
-* `load(resolution_id)`: the task and resolution to run (None when unknown).
+* `load(resolution_id)`: the task and resolution to run (None when unknown);
+* `due_retries(now)`: the ids of the recorded resolutions whose scheduled retry is due at `now` — how the
+  retry collector of an engine started after a restart finds the retries scheduled before it.
 
 `MemoryRecorder` keeps the records in dictionaries (used by tests and the conformance runner);
 `engine.run.store_recorder.StoreRecorder` writes them to the SQLite store.
@@ -18,10 +20,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Protocol
 
 from engine.model.run import Resolution, Task
+from engine.run.outcome import retry_due
 
 __all__ = ["MemoryRecorder", "RunRecorder"]
 
@@ -35,6 +39,8 @@ class RunRecorder(Protocol):
                          reason: str = "result") -> None: ...
 
     async def load(self, resolution_id: str) -> tuple[Task, Resolution] | None: ...
+
+    async def due_retries(self, now: datetime.datetime) -> list[str]: ...
 
 
 class MemoryRecorder:
@@ -61,6 +67,10 @@ class MemoryRecorder:
             return None
         task = self.tasks.get(resolution.task_id)
         return None if task is None else (task, resolution)
+
+    async def due_retries(self, now: datetime.datetime) -> list[str]:
+        due = [r for r in self.resolutions.values() if retry_due(r.state, r.next_retry, r.last_start, now)]
+        return [r.id for r in sorted(due, key=lambda r: (r.next_retry, r.id))]
 
     def task_by_id(self, task_id: str) -> Task | None:
         return self.tasks.get(task_id)

@@ -1,7 +1,8 @@
 """`StoreRecorder`: the engine's `RunRecorder` over the SQLite store (`engine.store`), incremental.
 
 The recorder remembers, per record, the values it last wrote (or loaded). Each call writes only the fields
-that differ since then, each with an audit row (field, from → to, when, the reason given by the engine):
+that differ since then, audited (field, from → to, when, the reason given by the engine; the fields of one
+step change share one audit row). Values are encoded once, to compare them and to write them:
 
 * `save_task` / `save_resolution`: a record the recorder has never seen is created (`Store.create_task` /
   `Store.create_resolution`, with every step); otherwise `update_task` / `update_resolution` with the changed
@@ -13,13 +14,14 @@ that differ since then, each with an audit row (field, from → to, when, the re
   an EXPANDED parent without its children, say.
 
 A step's `definition` is written when the step is inserted and never diffed (the engine does not change
-it). Dry-run records (`StepRun.dry_run`) are not columns of the store: they are not persisted.
+it). Dry-run records (`StepRun.dry_run`) are persisted like outputs (schema version 2).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Mapping
+import datetime
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from engine.model.run import Resolution, StepRun, Task
@@ -31,41 +33,83 @@ __all__ = ["StoreRecorder"]
 # Fields compared as Python values (immutable scalars), as encoded JSON (mutable or nested values), or as
 # a tuple of their elements (conditions: the engine replaces elements, models are never mutated).
 _STEP_SCALARS = ("state", "error", "try_count", "max_retries", "last_run")
-_STEP_JSON = ("output", "metadata", "children", "item", "children_steps", "tags", "dependencies")
+_STEP_JSON = ("output", "metadata", "children", "item", "children_steps", "tags", "dependencies", "dry_run")
 _RESOLUTION_FIELDS = tuple(RESOLUTION_COLUMNS)
 _TASK_FIELDS = (*TASK_COLUMNS, "tags")
 
 Snapshot = dict[str, Any]
 
 
+# (field, its encoder, what it stores for None): the JSON fields, with fast paths for what most steps hold
+# (None, empty lists and maps): a large run's flush encodes every one of them for thousands of steps.
+_JSON_ENCODERS = tuple((name, STEP_COLUMNS[name].to_db, STEP_COLUMNS[name].to_db(None)) for name in _STEP_JSON)
+
+
+def _encoded(value: Any, to_db: Callable[[Any], Any], of_none: Any) -> Any:
+    if value is None:
+        return of_none
+    kind = type(value)
+    if kind is list and not value:
+        return "[]"
+    if kind is dict and not value:
+        return "{}"
+    return to_db(value)
+
+
 def _step_snapshot(step: StepRun) -> Snapshot:
     snap: Snapshot = {name: getattr(step, name) for name in _STEP_SCALARS}
-    for name in _STEP_JSON:
-        snap[name] = STEP_COLUMNS[name].to_db(getattr(step, name))
+    for name, to_db, of_none in _JSON_ENCODERS:
+        snap[name] = _encoded(getattr(step, name), to_db, of_none)
     snap["conditions"] = tuple(step.conditions)
     return snap
 
 
 def _step_changes(step: StepRun, old: Snapshot) -> tuple[dict[str, Any], Snapshot]:
-    """(changed fields → new Python values, the new snapshot)."""
+    """(changed fields → their stored values, the new snapshot): each value is encoded once, to compare it
+    and to write it."""
     new: Snapshot = {}
     changed: dict[str, Any] = {}
     for name in _STEP_SCALARS:
         value = getattr(step, name)
         new[name] = value
         if value != old[name]:
-            changed[name] = value
-    for name in _STEP_JSON:
-        value = getattr(step, name)
-        encoded = STEP_COLUMNS[name].to_db(value)
+            changed[name] = STEP_COLUMNS[name].to_db(value)
+    for name, to_db, of_none in _JSON_ENCODERS:
+        encoded = _encoded(getattr(step, name), to_db, of_none)
         new[name] = encoded
         if encoded != old[name]:
-            changed[name] = value
+            changed[name] = encoded
     conditions = tuple(step.conditions)
     new["conditions"] = conditions
     if conditions != old["conditions"]:
-        changed["conditions"] = list(conditions)
+        changed["conditions"] = STEP_COLUMNS["conditions"].to_db(list(conditions))
     return changed, new
+
+
+_Writes = dict[str, tuple[list[StepRun], list[str], list[StepChange]]]  # reason → (added, removed, changed)
+
+
+def _step_writes(resolution: Resolution, changes: Mapping[str, str], known: Mapping[str, Snapshot],
+                 ) -> tuple[_Writes, dict[str, Snapshot | None]]:
+    """The writes of the steps named in `changes`, by reason, and their new snapshots (None: removed)."""
+    by_reason: _Writes = {}
+    snapshots: dict[str, Snapshot | None] = {}
+    for name, why in changes.items():
+        step = resolution.steps.get(name)
+        old = known.get(name)
+        if step is None:
+            if old is not None:
+                by_reason.setdefault(why, ([], [], []))[1].append(name)
+                snapshots[name] = None
+            continue
+        if old is None:
+            by_reason.setdefault(why, ([], [], []))[0].append(step)
+            snapshots[name] = _step_snapshot(step)
+            continue
+        fields, snapshots[name] = _step_changes(step, old)
+        if fields:
+            by_reason.setdefault(why, ([], [], []))[2].append(StepChange(name, fields, encoded=True))
+    return by_reason, snapshots
 
 
 def _record_snapshot(record: Task | Resolution, fields: tuple[str, ...]) -> Snapshot:
@@ -128,23 +172,7 @@ class StoreRecorder:
     async def save_steps(self, task: Task, resolution: Resolution, changes: Mapping[str, str],
                          reason: str = "result") -> None:
         known = self._steps.setdefault(resolution.id, {})
-        by_reason: dict[str, tuple[list[StepRun], list[str], list[StepChange]]] = {}
-        snapshots: dict[str, Snapshot | None] = {}
-        for name, why in changes.items():
-            step = resolution.steps.get(name)
-            old = known.get(name)
-            if step is None:
-                if old is not None:
-                    by_reason.setdefault(why, ([], [], []))[1].append(name)
-                    snapshots[name] = None
-                continue
-            if old is None:
-                by_reason.setdefault(why, ([], [], []))[0].append(step)
-                snapshots[name] = _step_snapshot(step)
-                continue
-            fields, snapshots[name] = _step_changes(step, old)
-            if fields:
-                by_reason.setdefault(why, ([], [], []))[2].append(StepChange(name, fields))
+        by_reason, snapshots = _step_writes(resolution, changes, known)
         calls: list[Awaitable[int]] = [
             self.store.apply(resolution.id, why, add=add, remove=remove, steps=steps)
             for why, (add, remove, steps) in by_reason.items()]
@@ -178,6 +206,10 @@ class StoreRecorder:
             self._resolutions[resolution.id] = new_resolution
 
     # -------------------------------------------------------------------------------------------- load
+
+    async def due_retries(self, now: datetime.datetime) -> list[str]:
+        """Stored resolutions whose retry is due (`next_retry` is a column: it survives the process)."""
+        return [info.id for info in await self.store.due_retries(now)]
 
     async def load(self, resolution_id: str) -> tuple[Task, Resolution] | None:
         """The records this recorder saved or loaded before (the same objects), else read from the store."""

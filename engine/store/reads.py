@@ -21,9 +21,10 @@ from engine.store.records import (
     StoredTemplate,
     step_from_row,
 )
+from engine.templating.gotypes import JSONNumber
 
-__all__ = ["audit_trail", "count_tasks", "list_resolutions", "list_tasks", "load_resolution", "load_step",
-           "load_task"]
+__all__ = ["audit_trail", "count_tasks", "due_retries", "list_resolutions", "list_tasks", "load_resolution",
+           "load_step", "load_task"]
 
 _STEP_SELECT = f"SELECT name, {', '.join(STEP_COLUMNS)} FROM steps"
 _RESOLUTION_SELECT = (f"SELECT id, task_id, created, {', '.join(RESOLUTION_COLUMNS)} FROM resolutions")
@@ -162,6 +163,26 @@ def _audit_value(field: str, text: str | None) -> Any:
     return parse_datetime(value) if field in _DATE_FIELDS and isinstance(value, str) else value
 
 
+def _floats(value: Any) -> Any:
+    """Exact numbers as binary floats, at any depth (what decoding in "float" mode gives)."""
+    if isinstance(value, dict):
+        return {key: _floats(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_floats(item) for item in value]
+    return float(value) if type(value) is JSONNumber else value
+
+
+def _audit_decoded(field: str, value: Any) -> Any:
+    """`_audit_value` of a value already decoded with exact numbers (a member of a compact audit row)."""
+    if value is None:
+        return None
+    if field in _INT_FIELDS:
+        return int(value)
+    if field in _FLOAT_FIELDS:
+        return _floats(value)
+    return parse_datetime(value) if field in _DATE_FIELDS and isinstance(value, str) else value
+
+
 _FLOAT_FIELDS = frozenset({"inputs", "resolver_inputs"})
 _INT_FIELDS = frozenset({"try_count", "max_retries", "run_count", "run_max"})
 _DATE_FIELDS = frozenset({"last_run", "next_retry", "last_start", "last_stop"})
@@ -189,9 +210,25 @@ def audit_trail(conn: sqlite3.Connection, *, task_id: str | None, resolution_id:
            + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id")
     entries = []
     for row in conn.execute(sql, params):
-        entries.append(AuditEntry(row[0], row[1], row[2], row[3], row[4], _audit_value(row[4], row[5]),
-                                  _audit_value(row[4], row[6]), parse_datetime(row[7]), row[8]))
+        at = parse_datetime(row[7])
+        if "," not in row[4]:
+            entries.append(AuditEntry(row[0], row[1], row[2], row[3], row[4], _audit_value(row[4], row[5]),
+                                      _audit_value(row[4], row[6]), at, row[8]))
+            continue
+        # One change of several fields (`writes.compact_audit`): one entry per field, in the order written.
+        old, new = decode(row[5]), decode(row[6])
+        for field in row[4].split(","):
+            entries.append(AuditEntry(row[0], row[1], row[2], row[3], field, _audit_decoded(field, old[field]),
+                                      _audit_decoded(field, new[field]), at, row[8]))
     return entries
+
+
+def due_retries(conn: sqlite3.Connection, now: str) -> list[ResolutionInfo]:
+    """What µTask's retry collector picks at `now` (§11.1): ERROR with `next_retry` past, WAITING woken
+    (`last_start < next_retry < now`); soonest first. Dates are sortable text (`codec.datetime_text`)."""
+    rows = conn.execute(_INFO_SELECT + " WHERE r.next_retry < ? AND (r.state = 'ERROR' OR (r.state = 'WAITING' "
+                        "AND r.last_start < r.next_retry)) ORDER BY r.next_retry, r.id", (now,)).fetchall()
+    return [_info(row) for row in rows]
 
 
 def resumable(conn: sqlite3.Connection) -> list[ResolutionInfo]:

@@ -123,6 +123,7 @@ STEP_COLUMNS: dict[str, Column] = {column.name: column for column in (
     _json_column("dependencies", nullable=False),
     Column("conditions", _conditions_to_db, lambda text: load_models(Condition, text), _as_is),
     Column("definition", _definition_to_db, lambda text: load_model(Step, text), _as_is),
+    _json_column("dry_run", nullable=True),  # schema version 2
 )}
 
 RESOLUTION_COLUMNS: dict[str, Column] = {column.name: column for column in (
@@ -164,8 +165,13 @@ class StepChange:
 
     step: str
     fields: Mapping[str, Any]
+    # The values are stored values already (what `STEP_COLUMNS[name].to_db` gives): a caller that encoded
+    # them to compare with what it wrote before passes them on instead of having them encoded twice.
+    encoded: bool = False
 
     def __post_init__(self) -> None:
+        if STEP_COLUMNS.keys() >= self.fields.keys():  # the usual case, checked without building sets
+            return
         unknown = sorted(set(self.fields) - STEP_COLUMNS.keys())
         if unknown:
             raise ValueError(f"not step fields: {', '.join(unknown)} (known: {', '.join(STEP_COLUMNS)})")

@@ -220,6 +220,11 @@ class Store:
         return await self._read(functools.partial(reads.list_resolutions, states=states, template=template,
                                                   task_id=task_id, limit=limit, last=last))
 
+    async def due_retries(self, now: dt.datetime) -> list[ResolutionInfo]:
+        """Resolutions whose scheduled retry is due at `now` (ERROR past `next_retry`, WAITING woken), soonest
+        first: what the retry collector of a restarted engine picks up."""
+        return await self._read(functools.partial(reads.due_retries, now=datetime_text(now)))
+
     async def resumable_resolutions(self) -> list[ResolutionInfo]:
         """Resolutions a dead engine left behind: RUNNING or CRASHED (and the transient RETRY/AUTORUNNING)."""
         return await self._read(reads.resumable)
@@ -239,15 +244,17 @@ class Store:
                     add: Sequence[StepRun] = (), remove: Sequence[str] = (),
                     resolution: Mapping[str, Any] | None = None, task: Mapping[str, Any] | None = None) -> int:
         """Change a resolution in one transaction: remove steps, add steps, change step fields, resolution
-        fields, task fields (`tags` included). Only fields whose stored value differs are written, each with
-        an audit row (from → to, `reason`); the task's last activity is bumped when anything changed.
-        Returns the number of audit rows written; raises `NotFoundError` (nothing written) for an unknown
-        resolution or step."""
+        fields, task fields (`tags` included). Only fields whose stored value differs are written, each
+        audited (from → to, `reason`; the fields one step change changed share one audit row); the task's
+        last activity is bumped when anything changed. Returns the number of fields changed (the audit
+        entries `audit_trail` reads back); raises `NotFoundError` (nothing written) for an unknown resolution
+        or step."""
         task_fields = dict(task or {})
         tags = task_fields.pop("tags", None)
         changes = writes.Changes(
             reason=str(reason), at=self._now(), remove=tuple(remove), add=_encoded_steps(add),
-            steps=tuple((change.step, _fields(STEP_COLUMNS, change.fields, "step")) for change in steps),
+            steps=tuple((change.step, tuple(change.fields.items()) if change.encoded
+                         else _fields(STEP_COLUMNS, change.fields, "step")) for change in steps),
             resolution=_fields(RESOLUTION_COLUMNS, resolution or {}, "resolution"),
             task=_fields(TASK_COLUMNS, task_fields, "task"), tags=None if tags is None else _tags(tags))
         return int(await self._write(functools.partial(writes.apply_changes, task_id=None,

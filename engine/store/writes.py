@@ -11,13 +11,14 @@ import functools
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 from engine.store.codec import encode
 from engine.store.errors import NotFoundError, StoreError
 from engine.store.records import RESOLUTION_COLUMNS, STEP_COLUMNS, TAGS_COLUMN, TASK_COLUMNS, Column
 
-__all__ = ["Changes", "EncodedStep", "apply_changes", "insert_resolution", "insert_task"]
+__all__ = ["Changes", "EncodedStep", "apply_changes", "compact_audit", "insert_resolution", "insert_task"]
 
 Fields = tuple[tuple[str, Any], ...]  # (column, encoded value)
 EncodedStep = tuple[str, tuple[Any, ...]]  # (name, values of STEP_COLUMNS in order)
@@ -28,6 +29,7 @@ _INSERT_STEP = (f"INSERT INTO steps (resolution_id, name, {', '.join(_STEP_NAMES
                 f"VALUES (?, ?, {', '.join('?' for _ in _STEP_NAMES)})")
 _INSERT_AUDIT = ("INSERT INTO audit (task_id, resolution_id, step, field, old_value, new_value, at, reason) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_IN_CHUNK = 256  # names per `IN (...)` list (SQLite allows 32,766 parameters; smaller lists cache better)
 _TABLES: dict[str, tuple[dict[str, Column], str]] = {
     "steps": (STEP_COLUMNS, "resolution_id = ? AND name = ?"),
     "resolutions": (RESOLUTION_COLUMNS, "id = ?"),
@@ -114,10 +116,96 @@ def insert_resolution(conn: sqlite3.Connection, resolution: tuple[Any, ...], ste
     conn.executemany(_INSERT_AUDIT, audit)
 
 
+def _padded(names: Sequence[str]) -> list[str]:
+    """`names` repeated up to a power of two (IN lists of a few sizes only: SQLite statements are cached by
+    text, and a repeated name matches the same row)."""
+    size = 1
+    while size < len(names):
+        size *= 2
+    return [*names, *([names[-1]] * (size - len(names)))]
+
+
+@functools.cache
+def _select_steps(names: tuple[str, ...], count: int) -> str:
+    assert set(names) <= STEP_COLUMNS.keys(), names
+    return (f"SELECT rowid, name, {', '.join(names)} FROM steps "
+            f"WHERE resolution_id = ? AND name IN ({', '.join('?' * count)})")
+
+
+def _stored_steps(conn: sqlite3.Connection, resolution_id: str, names: list[str], columns: tuple[str, ...],
+                  ) -> dict[str, tuple[Any, ...]]:
+    """Name → (rowid, values of `columns`) of the named steps, read with a few statements (not one per step)."""
+    found: dict[str, tuple[Any, ...]] = {}
+    for start in range(0, len(names), _IN_CHUNK):
+        chunk = _padded(names[start:start + _IN_CHUNK])
+        for row in conn.execute(_select_steps(columns, len(chunk)), (resolution_id, *chunk)):
+            found[row[1]] = (row[0], *row[2:])
+    return found
+
+
+def compact_audit(names: Sequence[str], olds: Sequence[str | None], news: Sequence[str | None],
+                  ) -> tuple[str, str | None, str | None]:
+    """(field, old, new) of the audit row of one change of a record: `names` the changed fields, `olds` and
+    `news` their values as JSON text. A single field as itself; more as their comma-separated names with
+    JSON objects of their old and new values (one row per change instead of one per field;
+    `reads.audit_trail` expands it back to one entry per field)."""
+    if len(names) == 1:
+        return names[0], olds[0], news[0]
+    keys = [_KEYS.get(name) or encode_basestring(name) + ":" for name in names]
+    old = ",".join([key + ("null" if value is None else value) for key, value in zip(keys, olds, strict=True)])
+    new = ",".join([key + ("null" if value is None else value) for key, value in zip(keys, news, strict=True)])
+    return ",".join(names), "{" + old + "}", "{" + new + "}"
+
+
+_KEYS = {name: encode_basestring(name) + ":" for name in (*STEP_COLUMNS, *RESOLUTION_COLUMNS, *TASK_COLUMNS)}
+_STEP_AUDIT = {name: column.audit for name, column in STEP_COLUMNS.items()}
+StepAudit = tuple[str, tuple[str, str | None, str | None], int]  # step, its audit row, how many fields changed
+
+
+def _update_steps(conn: sqlite3.Connection, resolution_id: str, steps: Sequence[tuple[str, Fields]],
+                  ) -> list[StepAudit]:
+    """Write the changed fields of steps; per step that changed: (name, its compact audit row, how many
+    fields changed). The rows are read and written with a few statements each (executemany), not one or two
+    per step: a run's flush carries thousands of steps."""
+    names = [name for name, _ in steps]
+    if len(set(names)) != len(names):  # the same step twice: each change must see the previous one
+        return [entry for name, fields in steps for entry in _update_steps(conn, resolution_id, [(name, fields)])]
+    wanted = {name for _, fields in steps for name, _ in fields}
+    columns = tuple(name for name in STEP_COLUMNS if name in wanted)
+    at = {name: index for index, name in enumerate(columns, start=1)}
+    stored = _stored_steps(conn, resolution_id, names, columns)
+    updates: dict[tuple[str, ...], list[list[Any]]] = {}
+    audit: list[StepAudit] = []
+    for name, fields in steps:
+        row = stored.get(name)
+        if row is None:
+            raise NotFoundError(f"resolution {resolution_id} has no step {name!r}")
+        changed: list[str] = []
+        values: list[Any] = []
+        olds: list[str | None] = []
+        news: list[str | None] = []
+        for field, new in fields:  # one pass, parallel lists: this loop runs for every step of a flush
+            old = row[at[field]]
+            if old != new:
+                text = _STEP_AUDIT[field]
+                changed.append(field)
+                values.append(new)
+                olds.append(text(old))
+                news.append(text(new))
+        if changed:
+            values.append(row[0])
+            updates.setdefault(tuple(changed), []).append(values)
+            audit.append((name, compact_audit(changed, olds, news), len(changed)))
+    for changed_columns, rows in updates.items():
+        conn.executemany(_update("steps", changed_columns), rows)
+    return audit
+
+
 def apply_changes(conn: sqlite3.Connection, task_id: str | None, resolution_id: str | None,
                   changes: Changes) -> int:
     """Apply `changes` to a resolution (and its task) or, without a resolution, to a task. Return the number
-    of audit rows written, one per field that really changed."""
+    of fields that really changed (each is an audit entry; a step's are written in one row, see
+    `compact_audit`)."""
     if resolution_id is not None:
         row = conn.execute("SELECT task_id FROM resolutions WHERE id = ?", (resolution_id,)).fetchone()
         if row is None:
@@ -142,12 +230,12 @@ def apply_changes(conn: sqlite3.Connection, task_id: str | None, resolution_id: 
         state_at = _STEP_NAMES.index("state")
         for name, values in changes.add:
             note(name, "step", None, encode(values[state_at]))
-    for name, fields in changes.steps:
-        written = _update_row(conn, "steps", (resolution_id, name), fields)
-        if written is None:
-            raise NotFoundError(f"resolution {resolution_id} has no step {name!r}")
-        for field, old, new in written:
-            note(name, field, old, new)
+    step_fields = 0  # fields changed in steps: their audit rows hold several each
+    if changes.steps:
+        assert resolution_id is not None
+        for name, row, count in _update_steps(conn, resolution_id, changes.steps):
+            audit.append((task_id, resolution_id, name, *row, changes.at, changes.reason))
+            step_fields += count - 1
     for table, key, fields in (("resolutions", resolution_id, changes.resolution), ("tasks", task_id, changes.task)):
         written = _update_row(conn, table, (key,), fields)
         if written is None:
@@ -160,7 +248,8 @@ def apply_changes(conn: sqlite3.Connection, task_id: str | None, resolution_id: 
         if conn.execute("UPDATE tasks SET last_activity = ? WHERE id = ?", (changes.at, task_id)).rowcount == 0:
             raise NotFoundError(f"no task {task_id}")
         conn.executemany(_INSERT_AUDIT, audit)
-    return len(audit)
+    # Step rows hold all the fields of one change; the count is of changed fields (audit entries as read).
+    return len(audit) + step_fields
 
 
 def _replace_tags(conn: sqlite3.Connection, task_id: str, tags: tuple[tuple[str, str], ...], note: Any) -> None:

@@ -46,7 +46,8 @@ steps:
 """
     _, task, resolution = run(text, engine=engine)
     assert recorder.resolutions[resolution.id] is resolution and recorder.tasks[task.id] is task
-    assert recorder.step_writes >= 4  # RUNNING and DONE of each step
+    # One write per step at least (echo is pure: its RUNNING state may go with its result, in one write).
+    assert recorder.step_writes >= 2
 
 
 def test_dead_template_resource_refuses_the_run() -> None:

@@ -131,3 +131,24 @@ async def test_start_over_keeps_the_history(db_path: Path) -> None:
             ("state", None, "TODO"), ("state", "TODO", "CLIENT_ERROR"), ("resolution", "TODO", None)]
         with reader(db_path) as conn:
             assert conn.execute("SELECT count(*) FROM steps WHERE resolution_id = 'r1'").fetchone()[0] == 0
+
+
+async def test_due_retries_are_what_the_retry_collector_picks(db_path: Path) -> None:
+    now = dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
+    minute = dt.timedelta(minutes=1)
+    cases = {  # resolution → (state, next_retry, last_start)
+        "error-past": ("ERROR", now - minute, now - 2 * minute),
+        "error-later": ("ERROR", now + minute, now - 2 * minute),
+        "error-unscheduled": ("ERROR", None, now - 2 * minute),
+        "waiting-woken": ("WAITING", now - minute, now - 2 * minute),
+        "waiting-asleep": ("WAITING", now - 3 * minute, now - 2 * minute),  # woken before it last started
+        "blocked-past": ("BLOCKED_MAXRETRIES", now - minute, now - 2 * minute),
+        "error-earliest": ("ERROR", now - 5 * minute, None),
+    }
+    async with Store.open(db_path) as store:
+        for index, (name, (state, retry, start)) in enumerate(cases.items()):
+            await store.create_task(make_task(f"t{index}"), make_resolution(
+                f"t{index}", name, state=state, next_retry=retry, last_start=start))
+        assert [info.id for info in await store.due_retries(now)] == ["error-earliest", "error-past", "waiting-woken"]
+        assert [info.id for info in await store.due_retries(now + 2 * minute)] == [
+            "error-earliest", "error-past", "waiting-woken", "error-later"]

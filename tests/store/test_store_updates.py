@@ -1,4 +1,5 @@
-"""Incremental writes: only the changed columns of the changed steps, one audit row per changed field."""
+"""Incremental writes: only the changed columns of the changed steps, one audit row per change (holding every
+field it changed, read back as one audit entry per field)."""
 
 from __future__ import annotations
 
@@ -88,6 +89,38 @@ async def test_a_step_run_from_start_to_end(db_path: Path) -> None:
         assert (step.state, step.output, step.try_count, step.last_run) == ("DONE", output, 1, T0)
 
 
+async def test_a_change_of_several_fields_is_one_audit_row(db_path: Path) -> None:
+    async with Store.open(db_path) as store:
+        await store.create_task(make_task(), make_resolution(steps=3))
+        changes = [StepChange.set(f"s{i}", state="DONE", output={"n": JSONNumber(str(i))}, try_count=1)
+                   for i in range(3)]
+        assert await store.update_steps("r1", changes, "results") == 9  # three fields of three steps
+        with reader(db_path) as conn:
+            rows = conn.execute("SELECT step, field, old_value, new_value FROM audit WHERE reason = 'results' "
+                                "ORDER BY id").fetchall()
+        assert rows == [(f"s{i}", "state,output,try_count", '{"state":"TODO","output":null,"try_count":0}',
+                         f'{{"state":"DONE","output":{{"n":{i}}},"try_count":1}}') for i in range(3)]
+        trail = [(e.step, e.field, e.old, e.new) for e in await store.audit_trail("r1") if e.reason == "results"]
+        assert trail == [entry for i in range(3) for entry in (
+            (f"s{i}", "state", "TODO", "DONE"), (f"s{i}", "output", None, {"n": JSONNumber(str(i))}),
+            (f"s{i}", "try_count", 0, 1))]
+        assert all(type(entry[3]) is int for entry in trail if entry[1] == "try_count")
+
+
+async def test_many_steps_and_the_same_step_twice_in_one_change(db_path: Path) -> None:
+    async with Store.open(db_path) as store:
+        await store.create_task(make_task(), make_resolution(steps=700))
+        # More steps than one `IN (...)` list holds, in an order unlike the rows'.
+        names = [f"s{i}" for i in reversed(range(0, 700, 2))] + [f"s{i}" for i in range(1, 600, 2)]
+        assert await store.update_steps("r1", [StepChange.set(name, state="DONE") for name in names], "bulk") == 650
+        stored = (await store.load_resolution("r1")).steps
+        assert {name for name, step in stored.items() if step.state == "DONE"} == set(names)
+        assert await store.update_steps("r1", [StepChange.set("s1", state="RUNNING"),
+                                               StepChange.set("s1", state="DONE", try_count=1)], "twice") == 3
+        trail = [(e.field, e.old, e.new) for e in await store.audit_trail("r1", step="s1") if e.reason == "twice"]
+        assert trail == [("state", "DONE", "RUNNING"), ("state", "RUNNING", "DONE"), ("try_count", 0, 1)]
+
+
 async def test_every_step_field_can_change(db_path: Path) -> None:
     async with Store.open(db_path) as store:
         await store.create_task(make_task(), make_resolution())
@@ -95,8 +128,9 @@ async def test_every_step_field_can_change(db_path: Path) -> None:
                       output=[JSONNumber("1")], metadata="m", children=[{"state": "DONE"}], error="e", try_count=4,
                       max_retries=10000, last_run=T0, item={"i": JSONNumber("0")}, children_steps=["s2-0"],
                       tags={"a": "b"}, dependencies=["s1", "s2-0:ANY"],
-                      conditions=[Condition.model_validate({"type": "skip", "message": "rendered"})])
-        assert await store.update_steps("r1", [StepChange.of(new)], "everything") == 14
+                      conditions=[Condition.model_validate({"type": "skip", "message": "rendered"})],
+                      dry_run={"action": "http", "url": "https://example.com", "port": JSONNumber("443")})
+        assert await store.update_steps("r1", [StepChange.of(new)], "everything") == 15
         assert (await store.load_step("r1", "s2")) == new
         fields = [entry.field for entry in await store.audit_trail("r1", step="s2")]
         assert fields == list(StepChange.of(new).fields)

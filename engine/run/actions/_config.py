@@ -76,14 +76,26 @@ def _zero(spec: F) -> Any:
     return None
 
 
+_KEYS: dict[int, tuple[Struct, dict[str, F], dict[str, F]]] = {}
+
+
+def _keys(struct: Struct) -> tuple[dict[str, F], dict[str, F]]:
+    """A struct's fields by key and by case-folded key, built once per struct (structs are module
+    constants; keyed by identity because hashing a nested frozen dataclass costs more than building these)."""
+    known = _KEYS.get(id(struct))
+    if known is None or known[0] is not struct:
+        known = _KEYS[id(struct)] = (struct, {spec.key: spec for spec in struct.fields},
+                                     {spec.key.casefold(): spec for spec in struct.fields})
+    return known[1], known[2]
+
+
 def _decode_struct(data: Any, struct: Struct, path: str) -> dict[str, Any]:
     result = {spec.key: _zero(spec) for spec in struct.fields}
     if data is None:
         return result
     if not isinstance(data, Mapping):
         raise _Mismatch(json_kind(data), path, struct.name)
-    by_key = {spec.key: spec for spec in struct.fields}
-    by_fold = {spec.key.casefold(): spec for spec in struct.fields}
+    by_key, by_fold = _keys(struct)
     for key, value in data.items():
         spec = by_key.get(key) or by_fold.get(str(key).casefold())
         if spec is None:
