@@ -42,6 +42,7 @@ bench: setup
 	$(BIN)/python benchmarks/store.py
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/document_model.py
+	$(BIN)/python benchmarks/regex.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/studio.py
 
 clean:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from engine.diagnostics import Diagnostic
@@ -46,6 +46,7 @@ def _analyse_without_collecting(text: str, file: str, functions: FunctionRegistr
         return analyse_text(text, file, functions)
 
 VALIDATION_DELAY_MS = 250  # after the last keystroke; structural edits validate at once
+POLL_MS = 10  # how often the UI thread looks for a finished validation while one is pending
 MERGE_ID = 0x5354  # any constant: QUndoStack only asks commands with equal, non-negative ids to merge
 
 
@@ -53,18 +54,20 @@ class EditCommand(QUndoCommand):
     """One edit on the undo stack. It is applied before it is pushed (so a refused edit never lands),
     hence the first `redo()` — which QUndoStack.push calls — does nothing."""
 
-    def __init__(self, session: DocumentSession, edit: Edit) -> None:
+    def __init__(self, document: TemplateDocument, edit: Edit) -> None:
         super().__init__(edit.description)
-        self.session, self.edit = session, edit
+        # The document, not the session: a command referring back to the QObject that owns its stack makes a
+        # cycle whose collection order Qt cannot survive (the stack deletes commands Python already freed).
+        self.document, self.edit = document, edit
         self._pushed = False
 
     def redo(self) -> None:
         if self._pushed:
-            self.edit.apply(self.session.document)
+            self.edit.apply(self.document)
         self._pushed = True
 
     def undo(self) -> None:
-        self.edit.revert(self.session.document)
+        self.edit.revert(self.document)
 
     def id(self) -> int:
         return MERGE_ID
@@ -89,7 +92,6 @@ class DocumentSession(QObject):
     edit_refused = Signal(str)  # why an edit could not be applied, for the status bar
     dirty_changed = Signal(bool)
     path_changed = Signal(object)  # Path | None
-    _analysed = Signal(object)  # Analysis, from the worker thread
 
     def __init__(self, document: TemplateDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -102,7 +104,10 @@ class DocumentSession(QObject):
         self._pending: Future[Analysis] | None = None
         self._timer = QTimer(self, singleShot=True, interval=VALIDATION_DELAY_MS)
         self._timer.timeout.connect(self.validate_soon)
-        self._analysed.connect(self._on_analysed, Qt.ConnectionType.QueuedConnection)
+        # The UI thread polls the worker's result: no callback of the worker thread may hold this QObject, or
+        # dropping the last reference there would destroy it (and its timers) on the wrong thread.
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._collect)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._unsubscribe = document.subscribe(self._on_event)
 
@@ -120,7 +125,7 @@ class DocumentSession(QObject):
         except EditError as exc:
             self.edit_refused.emit(str(exc))
             return False
-        self.undo_stack.push(EditCommand(self, edit))
+        self.undo_stack.push(EditCommand(self.document, edit))
         return True
 
     @property
@@ -164,7 +169,7 @@ class DocumentSession(QObject):
         text, file, functions = self.document.text, self.document.file_name, self.document.functions
         future = self._executor.submit(_analyse_without_collecting, text, file, functions)
         self._pending = future
-        future.add_done_callback(self._deliver)
+        self._poll.start()
 
     def validate_now(self) -> ValidationResult:
         """Validate on this thread (tests, saving, opening); returns the result."""
@@ -177,19 +182,27 @@ class DocumentSession(QObject):
         if self._timer.isActive():
             self.validate_soon()
         if self._pending is not None:
-            self._on_analysed(self._pending.result(timeout))
+            self._pending.result(timeout)
+            self._collect()
 
     def close(self) -> None:
         self._timer.stop()
+        self._poll.stop()
+        self.undo_stack.clear()  # delete the commands now, in order, rather than whenever the session is collected
         self._unsubscribe()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.dirty_changed.emit(not clean)
 
-    def _deliver(self, future: Future[Analysis]) -> None:
+    def _collect(self) -> None:
+        future = self._pending
+        if future is None or not future.done():
+            return
+        self._poll.stop()
+        self._pending = None
         if not future.cancelled() and future.exception() is None:
-            self._analysed.emit(future.result())  # queued across threads to the UI thread
+            self._on_analysed(future.result())
 
     def _on_analysed(self, analysis: Analysis) -> None:
         self.document.adopt(analysis)

@@ -80,7 +80,8 @@ def is_dark(palette: QPalette) -> bool:
 
 def mix(first: QColor, second: QColor, amount: float) -> QColor:
     """`first` moved `amount` (0..1) of the way towards `second`."""
-    return QColor.fromRgbF(*(a + (b - a) * amount for a, b in zip(first.getRgbF(), second.getRgbF(), strict=True)))
+    pairs = zip(first.getRgbF(), second.getRgbF(), strict=True)  # type: ignore[call-overload, unused-ignore]
+    return QColor.fromRgbF(*(a + (b - a) * amount for a, b in pairs))
 
 
 def canvas_colour(palette: QPalette) -> QColor:
@@ -106,3 +107,32 @@ def tinted(accent: QColor, palette: QPalette) -> tuple[QColor, QColor]:
     if is_dark(palette):
         return mix(base, accent, 0.28), mix(accent, QColor("white"), 0.45)
     return mix(base, accent, 0.13), mix(accent, QColor("black"), 0.25)
+
+
+# -- application themes --------------------------------------------------------------------------------
+
+THEMES = ("system", "light", "dark")
+
+_LIGHT = {"Window": "#f3f4f6", "WindowText": "#1f2328", "Base": "#ffffff", "AlternateBase": "#f6f8fa",
+          "Text": "#1f2328", "Button": "#f3f4f6", "ButtonText": "#1f2328", "ToolTipBase": "#ffffff",
+          "ToolTipText": "#1f2328", "PlaceholderText": "#8c959f", "Highlight": "#2f6fde",
+          "HighlightedText": "#ffffff", "Link": "#0969da", "Mid": "#c9ced6", "Midlight": "#e4e7eb",
+          "Dark": "#9aa3ad", "Light": "#ffffff", "Shadow": "#6e7781"}
+_DARK = {"Window": "#26282c", "WindowText": "#dfe1e5", "Base": "#1d1f22", "AlternateBase": "#23262a",
+         "Text": "#dfe1e5", "Button": "#2d3035", "ButtonText": "#dfe1e5", "ToolTipBase": "#2d3035",
+         "ToolTipText": "#dfe1e5", "PlaceholderText": "#7d8590", "Highlight": "#3574f0",
+         "HighlightedText": "#ffffff", "Link": "#58a6ff", "Mid": "#3c3f45", "Midlight": "#34373c",
+         "Dark": "#16181b", "Light": "#404349", "Shadow": "#0b0c0d"}
+_DISABLED_TEXT = {"light": "#8c959f", "dark": "#6e7681"}
+
+
+def themed_palette(theme: str) -> QPalette:
+    """The palette of the "light" or "dark" theme (a calm, GitHub-like neutral set)."""
+    roles = _DARK if theme == "dark" else _LIGHT
+    palette = QPalette()
+    for role_name, colour in roles.items():
+        palette.setColor(getattr(QPalette.ColorRole, role_name), QColor(colour))
+    disabled = QColor(_DISABLED_TEXT["dark" if theme == "dark" else "light"])
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    return palette

@@ -20,9 +20,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from studio.canvas.chips import chip_size, node_fonts, paint_chip
 from studio.canvas.geometry import Route, smooth_route
 from studio.canvas.layout import RANK_GAP
-from studio.canvas.node import StepNode, chip_size, node_fonts, paint_chip
+from studio.canvas.node import StepNode
 from studio.theme import is_dark, mix, state_colour
 
 __all__ = ["DependencyEdge"]
@@ -47,10 +48,33 @@ class DependencyEdge(QGraphicsItem):
         if target is not source:
             target.edges.append(self)
         self.setZValue(0)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)  # selected + Delete: disconnect
         self._font = node_fonts(QGuiApplication.font()).chip
+        self._set_route(route)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(dependency, dependent): the step depended on and the step that waits."""
+        return self.source.name, self.target.name
+
+    def reroute(self, route: Route | None = None) -> None:
+        """Follow the cards after a move (a layout's route is only kept while they stay where it put them)."""
+        self.prepareGeometryChange()
+        self._set_route(route)
+        self.update()
+
+    def detach(self) -> None:
+        for node in (self.source, self.target):
+            if self in node.edges:
+                node.edges.remove(self)
+
+    def _set_route(self, route: Route | None) -> None:
         self._path = self._build_path(route)
         self._arrow = _arrow_head(self._path)
         self._label_rect = self._place_label()
+        rect = self._path.boundingRect().united(self._arrow.boundingRect()).united(self._label_rect)
+        # Wide enough for the selected (thicker) line; computed once per route, asked for constantly.
+        self._bounds = rect.adjusted(-2 * LINE_WIDTH, -2 * LINE_WIDTH, 2 * LINE_WIDTH, 2 * LINE_WIDTH)
 
     @property
     def label(self) -> str:
@@ -63,8 +87,7 @@ class DependencyEdge(QGraphicsItem):
         return QRectF(self._label_rect)
 
     def boundingRect(self) -> QRectF:
-        rect = self._path.boundingRect().united(self._arrow.boundingRect()).united(self._label_rect)
-        return rect.adjusted(-LINE_WIDTH, -LINE_WIDTH, LINE_WIDTH, LINE_WIDTH)
+        return QRectF(self._bounds)
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
@@ -75,7 +98,7 @@ class DependencyEdge(QGraphicsItem):
         palette = self.scene().palette()
         colour = self._colour(palette)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pen = QPen(colour, LINE_WIDTH * (1.5 if self._highlighted() else 1))
+        pen = QPen(colour, LINE_WIDTH * (2.2 if self.isSelected() else 1.5 if self._highlighted() else 1))
         if self.states[:1] == ("ANY",):
             pen.setDashPattern([4, 3])
         painter.setPen(pen)
@@ -88,7 +111,7 @@ class DependencyEdge(QGraphicsItem):
             paint_chip(painter, self._label_rect, self.label, self._accent(), palette, self._font)
 
     def _highlighted(self) -> bool:
-        return self.source.isSelected() or self.target.isSelected()
+        return self.isSelected() or self.source.isSelected() or self.target.isSelected()
 
     def _accent(self) -> QColor:
         """The colour of the first state that isn't DONE (µTask's state palette)."""

@@ -1,4 +1,7 @@
-"""`NAME.studio.json` beside `NAME.yaml`: studio-only data (node positions, later fixtures), never in the template.
+"""`NAME.studio.json` beside `NAME.yaml`: studio-only data (node positions, dry-run fixtures), never in the template.
+
+Fixtures are kept under the `fixtures` key (step name → {state, output, metadata, error, pinned_from}), the form
+`utask-engine run --fixtures` reads; `Sidecar.fixtures` gives the readable ones, `set_fixture` changes one.
 
 Reading is tolerant: a missing sidecar is an empty one, a corrupt one is reported and ignored (the
 template opens anyway). Writing is atomic, like saving the template.
@@ -15,9 +18,10 @@ from typing import Any
 
 from studio.document.files import Encoding, write_text_atomic
 
-__all__ = ["SIDECAR_VERSION", "Sidecar", "read_sidecar", "sidecar_path", "write_sidecar"]
+__all__ = ["FIXTURE_KEYS", "SIDECAR_VERSION", "Sidecar", "read_sidecar", "sidecar_path", "write_sidecar"]
 
 SIDECAR_VERSION = 1
+FIXTURE_KEYS = ("state", "output", "metadata", "error", "pinned_from")
 
 
 @dataclass(slots=True)
@@ -29,9 +33,34 @@ class Sidecar:
     problem: str | None = None
 
     def rename(self, old: str, new: str) -> None:
-        """A renamed step keeps its place on the canvas."""
+        """A renamed step keeps its place on the canvas, and its fixture."""
         if old in self.positions:
             self.positions[new] = self.positions.pop(old)
+        raw = self.extra.get("fixtures")
+        if isinstance(raw, dict) and old in raw:
+            raw[new] = raw.pop(old)
+
+    @property
+    def fixtures(self) -> dict[str, dict[str, Any]]:
+        """Dry-run fixtures by step name (unreadable entries left out); a copy."""
+        raw = self.extra.get("fixtures")
+        if not isinstance(raw, Mapping):
+            return {}
+        return {str(name): {k: v for k, v in entry.items() if k in FIXTURE_KEYS}
+                for name, entry in raw.items() if isinstance(entry, Mapping)}
+
+    def set_fixture(self, step: str, fixture: Mapping[str, Any] | None) -> None:
+        """Set (or with None, remove) the fixture of `step`."""
+        raw = self.extra.get("fixtures")
+        fixtures = dict(raw) if isinstance(raw, Mapping) else {}
+        if fixture is None:
+            fixtures.pop(step, None)
+        else:
+            fixtures[step] = {k: v for k, v in fixture.items() if k in FIXTURE_KEYS}
+        if fixtures:
+            self.extra["fixtures"] = fixtures
+        else:
+            self.extra.pop("fixtures", None)
 
     def to_json(self) -> dict[str, Any]:
         positions = {name: [x, y] for name, (x, y) in self.positions.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
+from studio.editor.text_map import TextMap
 from studio.editor.yaml_tokens import NOT_IN_BLOCK, Kind, tokenize_line
 from studio.theme import is_dark, mix
 
@@ -33,8 +34,10 @@ class YamlHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:
         state = self.previousBlockState()
         tokens, next_state = tokenize_line(text, NOT_IN_BLOCK if state < 0 else state)
+        offsets = TextMap(text)  # the tokens count code points, setFormat UTF-16 units (emoji take two)
         for token in tokens:
-            self.setFormat(token.start, token.length, self._formats[token.kind])
+            start, end = offsets.to_widget(token.start), offsets.to_widget(token.start + token.length)
+            self.setFormat(start, end - start, self._formats[token.kind])
         self.setCurrentBlockState(next_state)
 
 

@@ -10,9 +10,10 @@ import enum
 import re
 from typing import NamedTuple
 
-__all__ = ["NOT_IN_BLOCK", "Kind", "Token", "tokenize_line"]
+__all__ = ["INDENT", "NOT_IN_BLOCK", "Kind", "Token", "new_line_indent", "tokenize_line"]
 
 NOT_IN_BLOCK = -1  # the state between lines: otherwise the indentation of the key that opened a block scalar
+INDENT = "  "  # what Tab inserts and a block opener adds: YAML forbids tabs for indentation
 
 
 class Kind(enum.Enum):
@@ -126,3 +127,18 @@ def _handles(text: str, comments: list[Token] | None = None) -> list[Token]:
     comment_start = min((t.start for t in comments or ()), default=len(text))
     return [Token(m.start(), m.end() - m.start(), Kind.HANDLE) for m in _HANDLE.finditer(text)
             if m.start() < comment_start]
+
+
+def new_line_indent(before_cursor: str) -> str:
+    """The indentation of a new line started at the end of `before_cursor` (Enter): the line's own,
+    one level deeper after a `key:` or a block scalar indicator, aligned with the keys of a `- ` item."""
+    indent = before_cursor[:len(before_cursor) - len(before_cursor.lstrip(" "))]
+    code = before_cursor.split(" #")[0].rstrip()
+    if code.lstrip() == "-":
+        return indent + INDENT
+    item = _ITEM.match(code)
+    in_item = item is not None and item.end() > len(indent)
+    keys = " " * item.end() if item is not None and in_item else indent  # where this line's keys start
+    if code.endswith((":", "|", "|-", "|+", ">", ">-", ">+")):
+        return keys + INDENT
+    return keys if in_item and ":" in code else indent

@@ -13,11 +13,20 @@ import pytest  # noqa: E402
 from studio_support import ARTIFACTS, BROKEN_TEMPLATE  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="session")
+def ui_thread_collector(qapp: object) -> None:
+    """As in the app: cyclic garbage is collected on the UI thread only (studio/collector.py)."""
+    from studio.collector import install_collector
+
+    install_collector(qapp)  # type: ignore[arg-type]
+
+
 @pytest.fixture(autouse=True)
 def private_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every studio test gets its own settings file: never the user's, never another test's."""
     path = tmp_path_factory.mktemp("settings") / "studio.ini"
     monkeypatch.setenv("UTASK_STUDIO_SETTINGS", str(path))
+    monkeypatch.setenv("UTASK_STUDIO_DATA", str(path.parent / "data"))  # runs.sqlite, last inputs
     return path
 
 

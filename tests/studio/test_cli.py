@@ -6,18 +6,24 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from studio_support import ROOT, SAMPLES, generated_template
 
+from studio.settings import SETTINGS_ENV
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def run_studio(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    child_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "studio", *map(str, args)], capture_output=True, text=True,
-                          timeout=120, cwd=ROOT, env=child_env)
+    # A throw-away settings file: a test never reads or writes the user's real settings.
+    with tempfile.TemporaryDirectory(prefix="utask-studio-cli-") as home:
+        child_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", SETTINGS_ENV: f"{home}/settings.ini",
+                     **(env or {})}
+        return subprocess.run([sys.executable, "-m", "studio", *map(str, args)], capture_output=True, text=True,
+                              timeout=120, cwd=ROOT, env=child_env)
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
@@ -64,6 +70,11 @@ def test_an_unwritable_screenshot_path_fails_cleanly(tmp_path: Path) -> None:
     result = run_studio(SAMPLES[0], "--screenshot", tmp_path / "no" / "such" / "dir" / "out.png")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "cannot write the screenshot" in result.stderr
+
+
+def test_a_screenshot_needs_a_file(tmp_path: Path) -> None:
+    result = run_studio("--screenshot", tmp_path / "out.png")
+    assert result.returncode == 1 and "needs a FILE" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_usage_errors_exit_2() -> None:

@@ -68,11 +68,12 @@ def studio_command() -> list[str]:
     return [str(installed)] if installed.exists() else [sys.executable, "-m", "studio"]
 
 
-def test_screenshot_on_a_real_x_server(display: str, artifacts: Path) -> None:
+def test_screenshot_on_a_real_x_server(display: str, artifacts: Path, tmp_path: Path) -> None:
+    """The whole authoring window (palette, canvas, YAML, inspector, problems) drawn by a real X server."""
     png = artifacts / "xvfb-payments-antifraud.png"
     png.unlink(missing_ok=True)
     env = {key: value for key, value in os.environ.items() if key != "QT_QPA_PLATFORM"}
-    env.update(QT_QPA_PLATFORM="xcb", DISPLAY=display)
+    env.update(QT_QPA_PLATFORM="xcb", DISPLAY=display, UTASK_STUDIO_SETTINGS=str(tmp_path / "settings.ini"))
     result = subprocess.run([*studio_command(), str(SAMPLE_DIR / "payments-antifraud.yaml"), "--screenshot", str(png)],
                             capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
     assert result.returncode == 0, f"exit {result.returncode} (negative = killed by a signal)\n{result.stderr}"

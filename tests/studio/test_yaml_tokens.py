@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studio.editor.yaml_tokens import NOT_IN_BLOCK, Kind, tokenize_line
+from studio.editor.yaml_tokens import NOT_IN_BLOCK, Kind, new_line_indent, tokenize_line
 
 
 def kinds(line: str, state: int = NOT_IN_BLOCK) -> list[tuple[str, str]]:
@@ -42,3 +42,14 @@ def test_block_scalars_are_text_until_the_indentation_drops() -> None:
 
 def test_handles_in_comments_are_left_as_comment() -> None:
     assert kinds("# renders {{ }} first") == [("comment", "# renders {{ }} first")]
+
+
+def test_enter_keeps_or_deepens_the_indentation() -> None:
+    assert new_line_indent("    description: x") == "    "
+    assert new_line_indent("  fetch:") == "    "
+    assert new_line_indent("    expression: |-") == "      "
+    assert new_line_indent("  - name: host") == "    "  # lines up with `name`
+    assert new_line_indent("  - name:") == "      "
+    assert new_line_indent("  -") == "    "
+    assert new_line_indent("  - plain item") == "  "
+    assert new_line_indent("url: http://x/#y  # a comment: here") == ""
