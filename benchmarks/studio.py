@@ -22,7 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -98,6 +98,7 @@ def open_ms(path: Path, settings: Path) -> tuple[float, int]:
     elapsed = (time.perf_counter() - started) * 1000
     nodes = len(window.scene.nodes)
     window.set_session(None)
+    _close_runs(window)
     window.deleteLater()
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()  # this window's garbage must not be collected in the middle of the next measurement
@@ -124,6 +125,13 @@ def typing_stall_ms(path: Path, settings: Path) -> float | None:
         return statistics.median(stalls)
     finally:
         window.set_session(None)  # never asks: the benchmark discards its typing
+        _close_runs(window)
+
+
+def _close_runs(window: Any) -> None:
+    """Close the window's runs store (its writer thread would keep the process alive)."""
+    if getattr(window, "run_panel", None) is not None:
+        window.run_panel.shutdown()
 
 
 def _typing_probe() -> Callable[..., float] | None:
@@ -148,6 +156,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="studio-bench-") as temp:
         folder = Path(temp)
         settings = folder / "settings.ini"
+        os.environ["UTASK_STUDIO_DATA"] = str(folder / "data")  # runs and inputs: never the user's own
         big, medium = folder / "generated-1000.yaml", folder / "generated-500.yaml"
         big.write_text(generated(1000), encoding="utf-8")
         medium.write_text(generated(500), encoding="utf-8")

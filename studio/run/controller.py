@@ -18,6 +18,7 @@ from typing import Any
 
 import platformdirs
 from PySide6.QtCore import QObject, QTimer, Signal
+from shiboken6 import isValid
 
 from engine.load.functions import FunctionRegistry
 from engine.model.run import Resolution, Task
@@ -211,7 +212,8 @@ class RunController(QObject):
             _LOG.exception("run command failed")
             self.failed.emit(f"Engine error: {error!r}")
         finally:
-            self.refresh()
+            if isValid(self):  # the window (and this controller) may have gone while the job ran
+                self.refresh()
         return None
 
     def _refuse_while_running(self) -> bool:
