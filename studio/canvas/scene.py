@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from engine.diagnostics import Diagnostic
@@ -81,6 +81,12 @@ class TemplateScene(QGraphicsScene):
 
     def node_at(self, pos: QPointF) -> StepNode | None:
         return next((item for item in self.items(pos) if isinstance(item, StepNode)), None)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.PaletteChange:  # a theme switch: cached card pixmaps are stale
+            for item in self.items():
+                item.update()
+        return super().event(event)
 
     def set_session(self, session: DocumentSession | None) -> None:
         """Show `session`'s document and follow it (None: an empty canvas)."""

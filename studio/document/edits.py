@@ -17,7 +17,7 @@ from studio.document.layout import Snapshot
 from studio.document.model import TemplateDocument
 from studio.document.patching import EditError, Replacement, delete_value, set_value
 from studio.document.references import STEP_NAME, rename_replacements, step_references
-from studio.document.text import PatchSet
+from studio.document.text import PatchSet, minimal_replacement
 
 __all__ = ["DELETE", "AddStep", "CompoundEdit", "Connect", "Disconnect", "Edit", "EditError", "MoveSteps", "RemoveStep",
            "RenameStep", "ReplaceText", "SetField"]
@@ -91,15 +91,7 @@ class ReplaceText(Edit):
     @classmethod
     def whole(cls, document: TemplateDocument, text: str) -> ReplaceText:
         """The smallest single replacement that turns the document's text into `text`."""
-        old = document.text
-        limit = min(len(old), len(text))
-        prefix = 0
-        while prefix < limit and old[prefix] == text[prefix]:
-            prefix += 1
-        suffix = 0
-        while suffix < limit - prefix and old[-1 - suffix] == text[-1 - suffix]:
-            suffix += 1
-        return cls(prefix, len(old) - suffix, text[prefix:len(text) - suffix])
+        return cls(*minimal_replacement(document.text, text))
 
     def apply(self, document: TemplateDocument) -> None:
         # Raw text needs no parse: this edit must work while the YAML is broken.

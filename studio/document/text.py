@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["LineIndex", "Patch", "PatchSet", "TextStyle", "detect_style"]
+__all__ = ["LineIndex", "Patch", "PatchSet", "TextStyle", "detect_style", "minimal_replacement"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,19 @@ class PatchSet:
     def of(text: str, replacements: Iterable[tuple[int, int, str]]) -> PatchSet:
         """Build a patch set for `text`, filling in each patch's `old` from the text."""
         return PatchSet(Patch(start, end, new, text[start:end]) for start, end, new in replacements)
+
+
+def minimal_replacement(old: str, new: str) -> tuple[int, int, str]:
+    """The smallest single replacement `(start, end, inserted)` of `old[start:end]` that turns `old` into `new`:
+    the prefix and suffix they share are left alone (`(len(old), len(old), "")` when they are equal)."""
+    limit = min(len(old), len(new))
+    prefix = 0
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return prefix, len(old) - suffix, new[prefix:len(new) - suffix]
 
 
 class LineIndex:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from studio.document.text import minimal_replacement
+
 __all__ = ["Replacement", "line_replacements", "replacements_from_ranges", "trimmed_replacement"]
 
 Replacement = tuple[int, int, str]  # (start, end) in the old text → new text
@@ -59,17 +61,10 @@ def line_replacements(old: str, new: str) -> list[Replacement]:
 def trimmed_replacement(old: str, start: int, end: int, new: str) -> Replacement | None:
     """`old[start:end]` → `new` with the ends they share trimmed; None when nothing changes (Qt reports
     re-highlighted blocks as changes of the same text)."""
-    removed = old[start:end]
-    limit = min(len(removed), len(new))
-    prefix = 0
-    while prefix < limit and removed[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and removed[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    if prefix == len(removed) == len(new):
+    first, last, inserted = minimal_replacement(old[start:end], new)
+    if first == last and not inserted:  # the same text: both ends shared all the way
         return None
-    return start + prefix, end - suffix, new[prefix:len(new) - suffix]
+    return start + first, start + last, inserted
 
 
 def _offsets(lines: list[str], start: int) -> list[int]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
@@ -127,6 +127,20 @@ class Inspector(QWidget):
         return self.root_form if self.pages.currentWidget() is self.root_scroll else None
 
     # -- following the session ---------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.session is not None:
+            self._rebuild_forms()  # a theme switch: the forms' colours were chosen when they were built
+
+    def _rebuild_forms(self) -> None:
+        assert self.session is not None
+        for scroll in (self.step_scroll, self.root_scroll):
+            old = scroll.takeWidget()
+            if old is not None:
+                old.deleteLater()
+        self.step_form = self.root_form = None
+        self._show_selection(self.session.selection)
 
     def _on_selection(self, names: list[str], origin: object) -> None:
         if origin is not self:

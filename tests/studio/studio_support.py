@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from studio.document.generated import generated_template
+
+__all__ = ["ARTIFACTS", "BROKEN_TEMPLATE", "ROOT", "SAMPLES", "SAMPLE_DIR", "generated_template"]
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "samples"
 SAMPLES = sorted(SAMPLE_DIR.glob("*.yaml"))
@@ -39,19 +43,3 @@ steps:
       type: echo
       configuration: {output: {}}
 """
-
-
-def generated_template(count: int, seed: int = 3) -> str:
-    """A valid template of `count` echo steps, each depending on one to three of the 20 steps before it."""
-    import random  # noqa: PLC0415 - only the big-template tests need it
-
-    rng = random.Random(seed)
-    lines = [f"name: generated-{count}", f"description: A generated template with {count} steps.",
-             f"title_format: Generated {count}", "steps:"]
-    for index in range(count):
-        lines += [f"  step_{index:04d}:", f"    description: Generated step number {index}."]
-        if index:
-            parents = sorted(set(rng.sample(range(max(0, index - 20), index), min(index, rng.randint(1, 3)))))
-            lines.append("    dependencies: [" + ", ".join(f"step_{p:04d}" for p in parents) + "]")
-        lines += ["    action:", "      type: echo", "      configuration:", f"        output: {{index: '{index}'}}"]
-    return "\n".join(lines) + "\n"

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from canvas_support import (
+    close_sessions,  # noqa: F401 - the autouse fixture closing every opened session
+    node,
+    session_of,
+)
+from canvas_support import open_canvas as show_canvas
+from canvas_support import sample as sample_copy
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication
 from PySide6.QtTest import QTest
@@ -20,7 +26,6 @@ from studio.canvas.menus import context_menu, qualifier_states
 from studio.canvas.node import StepNode
 from studio.canvas.view import CanvasView
 from studio.document.skeleton import ACTION_MIME, FUNCTION_MIME
-from studio.session import DocumentSession
 
 LEFT = Qt.MouseButton.LeftButton
 NONE = Qt.KeyboardModifier.NoModifier
@@ -31,46 +36,11 @@ def canvas(qtbot: QtBot, tmp_path: Path) -> Iterator[CanvasView]:
     yield open_canvas(qtbot, tmp_path, "payments-antifraud")
 
 
-OPENED: list[tuple[CanvasView, DocumentSession]] = []
-
-
-@pytest.fixture(autouse=True)
-def close_sessions() -> Iterator[None]:
-    """Detach and close every session a test opened (no validation thread nor timer outlives its test)."""
-    yield
-    while OPENED:
-        view, session = OPENED.pop()
-        view.set_session(None)
-        session.close()
-
-
 def open_canvas(qtbot: QtBot, tmp_path: Path, sample: str) -> CanvasView:
-    """A shown canvas on a copy of a sample (so no sidecar is ever written next to the samples)."""
-    path = tmp_path / f"{sample}.yaml"
-    shutil.copy(SAMPLE_DIR / f"{sample}.yaml", path)
-    session = DocumentSession.open(path)
-    session.validate_now()
-    view = CanvasView()
-    qtbot.addWidget(view)
-    view.resize(1400, 1000)
-    view.show()
-    qtbot.waitExposed(view)
-    view.set_session(session)
-    OPENED.append((view, session))
+    """A shown canvas on a copy of a sample, zoomed out a little so every card fits."""
+    view = show_canvas(qtbot, sample_copy(tmp_path, sample))
     view.set_zoom(0.8)
     return view
-
-
-def session_of(view: CanvasView) -> DocumentSession:
-    session = view.template_scene().session
-    assert session is not None
-    return session
-
-
-def node(view: CanvasView, name: str) -> StepNode:
-    found = view.template_scene().node(name)
-    assert found is not None, f"no card for {name}"
-    return found
 
 
 def at(view: CanvasView, item: StepNode, x: float | None = None, y: float | None = None) -> QPoint:

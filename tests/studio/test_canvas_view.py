@@ -3,16 +3,20 @@ and navigation, run states, find, the minimap, zoom and pan, a 1,000-step templa
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from canvas_support import (
+    close_sessions,  # noqa: F401 - the autouse fixture closing every opened session
+    node,
+    open_canvas,
+    sample,
+    session_of,
+)
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
-from studio_support import BROKEN_TEMPLATE, SAMPLE_DIR, generated_template
+from studio_support import BROKEN_TEMPLATE, generated_template
 
 from engine.diagnostics import Diagnostic, Severity
 from studio.canvas.node import StepNode
@@ -20,53 +24,9 @@ from studio.canvas.overlays import STALE_TEXT
 from studio.canvas.run_state import StepRunView, run_colour
 from studio.canvas.view import CanvasView
 from studio.document import AddStep, ReplaceText, SetField
-from studio.session import DocumentSession
 
 LEFT = Qt.MouseButton.LeftButton
 NONE = Qt.KeyboardModifier.NoModifier
-
-
-OPENED: list[tuple[CanvasView, DocumentSession]] = []
-
-
-@pytest.fixture(autouse=True)
-def close_sessions() -> Iterator[None]:
-    """Detach and close every session a test opened (no validation thread nor timer outlives its test)."""
-    yield
-    while OPENED:
-        view, session = OPENED.pop()
-        view.set_session(None)
-        session.close()
-
-
-def open_canvas(qtbot: QtBot, path: Path, size: tuple[int, int] = (1400, 1000)) -> CanvasView:
-    session = DocumentSession.open(path)
-    session.validate_now()
-    view = CanvasView()
-    qtbot.addWidget(view)
-    view.resize(*size)
-    view.show()
-    qtbot.waitExposed(view)
-    view.set_session(session)
-    OPENED.append((view, session))
-    return view
-
-
-def sample(tmp_path: Path, name: str) -> Path:
-    path = tmp_path / f"{name}.yaml"
-    shutil.copy(SAMPLE_DIR / f"{name}.yaml", path)
-    return path
-
-
-def session_of(view: CanvasView) -> DocumentSession:
-    assert view.template_scene().session is not None
-    return view.template_scene().session  # type: ignore[return-value]
-
-
-def node(view: CanvasView, name: str) -> StepNode:
-    found = view.template_scene().node(name)
-    assert found is not None
-    return found
 
 
 def test_structure_changes_are_applied_incrementally(qtbot: QtBot, tmp_path: Path) -> None:

@@ -218,3 +218,29 @@ def test_typing_in_the_yaml_pane_is_undone_by_the_window(qtbot: QtBot, tmp_path:
     assert window.session.document.text == before and not window.isWindowModified()
     window.commands.redo.trigger()
     assert "abc" in window.session.document.text
+
+
+def test_switching_theme_repaints_cards_and_forms(qtbot: QtBot, tmp_path: Path) -> None:
+    window = make_window(qtbot, tmp_path, path=SAMPLE_DIR / "payments-antifraud.yaml")
+    name = next(iter(window.scene.nodes))
+
+    def card_lightness() -> int:
+        node = window.scene.nodes[name]
+        corner = node.sceneBoundingRect().topLeft() + QPointF(node.boundingRect().width() * 0.75, 12)
+        window.canvas.centerOn(node)
+        QApplication.processEvents()
+        return window.canvas.viewport().grab().toImage().pixelColor(window.canvas.mapFromScene(corner)).lightness()
+
+    def field_lightness() -> int:
+        form = window.inspector.form
+        assert form is not None
+        return form.palette().color(QPalette.ColorRole.Base).lightness()
+
+    try:
+        window.set_theme("light")
+        light_card, light_field = card_lightness(), field_lightness()
+        window.set_theme("dark")
+        assert card_lightness() < light_card - 100  # the cached card pixmaps were painted again
+        assert field_lightness() < light_field - 100  # the inspector's forms follow the new palette
+    finally:
+        window.set_theme("system")

@@ -65,18 +65,44 @@ def make_session(text: str, tmp_path: Path) -> DocumentSession:
     return session
 
 
+class EditorOpener:
+    """Opens editors on sessions of given texts, and detaches and closes every one after the test."""
+
+    def __init__(self, qtbot: QtBot, tmp_path: Path) -> None:
+        self.qtbot, self.tmp_path = qtbot, tmp_path
+        self.opened: list[tuple[YamlEditor, DocumentSession]] = []
+
+    def __call__(self, text: str, size: tuple[int, int] | None = None, *, show: bool = True) -> YamlEditor:
+        """An editor on `text`; with a `size` it is resized and (unless `show` is False) shown and exposed."""
+        session = make_session(text, self.tmp_path)
+        widget = YamlEditor()
+        self.qtbot.addWidget(widget)
+        if size is not None:
+            widget.resize(*size)
+        widget.set_session(session)
+        self.opened.append((widget, session))
+        if size is not None and show:
+            widget.show()
+            self.qtbot.waitExposed(widget)
+        return widget
+
+    def close_all(self) -> None:
+        while self.opened:
+            widget, session = self.opened.pop()
+            widget.set_session(None)
+            session.close()
+
+
 @pytest.fixture
-def editor(qtbot: QtBot, tmp_path: Path) -> Iterator[YamlEditor]:
-    session = make_session(TEMPLATE, tmp_path)
-    widget = YamlEditor()
-    qtbot.addWidget(widget)
-    widget.resize(760, 520)
-    widget.set_session(session)
-    widget.show()
-    qtbot.waitExposed(widget)
-    yield widget
-    widget.set_session(None)
-    session.close()
+def open_editor(qtbot: QtBot, tmp_path: Path) -> Iterator[EditorOpener]:
+    opener = EditorOpener(qtbot, tmp_path)
+    yield opener
+    opener.close_all()
+
+
+@pytest.fixture
+def editor(open_editor: EditorOpener) -> YamlEditor:
+    return open_editor(TEMPLATE, (760, 520))
 
 
 def session_of(editor: YamlEditor) -> DocumentSession:
@@ -154,12 +180,10 @@ def test_the_cursor_after_an_external_insertion_moves_with_its_text(editor: Yaml
     assert session.document.text[offset:].startswith("Write the report.")
 
 
-def test_emoji_and_other_non_bmp_text_keep_offsets_right(qtbot: QtBot, tmp_path: Path) -> None:
+def test_emoji_and_other_non_bmp_text_keep_offsets_right(open_editor: EditorOpener) -> None:
     text = TEMPLATE.replace("Fetch the list.", "Fetch 🐍 the 𝄞 list.")
-    session = make_session(text, tmp_path)
-    widget = YamlEditor()
-    qtbot.addWidget(widget)
-    widget.set_session(session)
+    widget = open_editor(text)
+    session = session_of(widget)
     after_clef = text.index("𝄞") + 1
     put_cursor(widget, after_clef)
     # QTest.keyClicks cannot type outside the BMP: send the key event an input method would.
@@ -173,16 +197,12 @@ def test_emoji_and_other_non_bmp_text_keep_offsets_right(qtbot: QtBot, tmp_path:
     # An external edit after the emoji lands on the right characters.
     assert session.push(RenameStep("notify", "announce"))
     assert widget_text(widget) == session.document.text
-    widget.set_session(None)
-    session.close()
 
 
-def test_windows_line_breaks_stay_in_the_document(qtbot: QtBot, tmp_path: Path) -> None:
+def test_windows_line_breaks_stay_in_the_document(open_editor: EditorOpener) -> None:
     text = TEMPLATE.replace("\n", "\r\n")
-    session = make_session(text, tmp_path)
-    widget = YamlEditor()
-    qtbot.addWidget(widget)
-    widget.set_session(session)
+    widget = open_editor(text)
+    session = session_of(widget)
     end = text.index("Tell everyone.") + len("Tell everyone.")
     put_cursor(widget, end)
     QTest.keyClick(widget, Qt.Key.Key_Return)
@@ -190,15 +210,11 @@ def test_windows_line_breaks_stay_in_the_document(qtbot: QtBot, tmp_path: Path) 
     assert session.document.text == text[:end] + "\r\n    custom_states: [A]" + text[end:]
     assert session.push(RenameStep("report", "summary"))
     assert widget_text(widget) == session.document.text.replace("\r\n", "\n")
-    widget.set_session(None)
-    session.close()
 
 
-def test_problems_are_underlined_with_their_message_as_tooltip(qtbot: QtBot, tmp_path: Path) -> None:
-    session = make_session(BROKEN_TEMPLATE, tmp_path)
-    widget = YamlEditor()
-    qtbot.addWidget(widget)
-    widget.set_session(session)
+def test_problems_are_underlined_with_their_message_as_tooltip(open_editor: EditorOpener) -> None:
+    widget = open_editor(BROKEN_TEMPLATE)
+    session = session_of(widget)
     underlined = [s for s in widget.extraSelections()
                   if s.format.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline]
     assert underlined and len(underlined) == len(widget.marks.diagnostics)
@@ -214,8 +230,6 @@ def test_problems_are_underlined_with_their_message_as_tooltip(qtbot: QtBot, tmp
     QTest.keyClicks(widget, "st")
     session.wait_for_validation()
     assert not any(d.code == "handle-unknown-input" for d in widget.marks.diagnostics)
-    widget.set_session(None)
-    session.close()
 
 
 def test_broken_yaml_keeps_the_editor_working_and_the_problem_arrives(editor: YamlEditor) -> None:
@@ -283,17 +297,13 @@ def test_the_cursor_selects_its_step_and_a_selection_moves_the_cursor(editor: Ya
     assert session.selection == ["notify"]  # following the canvas is not a new choice to echo back
 
 
-def test_navigate_selects_the_problem_range(qtbot: QtBot, tmp_path: Path) -> None:
-    session = make_session(BROKEN_TEMPLATE, tmp_path)
-    widget = YamlEditor()
-    qtbot.addWidget(widget)
-    widget.set_session(session)
+def test_navigate_selects_the_problem_range(open_editor: EditorOpener) -> None:
+    widget = open_editor(BROKEN_TEMPLATE)
+    session = session_of(widget)
     problem = next(d for d in session.diagnostics if d.code == "handle-unknown-input")
     session.navigate(problem)
     assert widget.textCursor().hasSelection()
     assert widget.cursor_line_column() == (problem.line, problem.column)
-    widget.set_session(None)
-    session.close()
 
 
 def test_find_and_go_to_line(editor: YamlEditor, qtbot: QtBot) -> None:
@@ -333,14 +343,9 @@ def test_detached_editor_is_empty_and_disabled(qtbot: QtBot) -> None:
     session.close()
 
 
-def test_screenshot_with_problems_and_completion(qtbot: QtBot, tmp_path: Path, artifacts: Path) -> None:
-    session = make_session(BROKEN_TEMPLATE, tmp_path)
-    widget = YamlEditor()
-    qtbot.addWidget(widget)
-    widget.resize(820, 560)
-    widget.set_session(session)
-    widget.show()
-    qtbot.waitExposed(widget)
+def test_screenshot_with_problems_and_completion(open_editor: EditorOpener, artifacts: Path) -> None:
+    widget = open_editor(BROKEN_TEMPLATE, (820, 560))
+    session = session_of(widget)
     type_handle(widget, "notify", "{{ .step.")
     assert widget.completer.is_visible()
     QTest.keyClick(widget, Qt.Key.Key_Down)  # move in the popup: the highlighted entry changes, the text does not
@@ -351,32 +356,22 @@ def test_screenshot_with_problems_and_completion(qtbot: QtBot, tmp_path: Path, a
     painter.end()
     assert shot.save(str(artifacts / "yaml-editor-problems-completion.png"))
     assert "{{ .step.\n" in session.document.text or "{{ .step." in session.document.text
-    widget.set_session(None)
-    session.close()
 
 
-def test_highlighting_lands_on_the_right_characters_after_an_emoji(qtbot: QtBot, tmp_path: Path) -> None:
+def test_highlighting_lands_on_the_right_characters_after_an_emoji(open_editor: EditorOpener) -> None:
     text = TEMPLATE.replace("Fetch the list.", "🐍 '{{.input.host}}'")
-    session = make_session(text, tmp_path)
-    widget = YamlEditor()
-    qtbot.addWidget(widget)
-    widget.set_session(session)
+    widget = open_editor(text)
     line = text[:text.index("🐍")].count("\n")
     block = widget.document().findBlockByNumber(line)
     handle = block.text().index("{{")
     ranges = {(r.start, r.length) for r in block.layout().formats()}
     # The handle starts one UTF-16 unit later than its code-point column (the snake takes two).
     assert (handle + 1, len("{{.input.host}}")) in ranges
-    widget.set_session(None)
-    session.close()
 
 
-def test_dark_palette_screenshot(qtbot: QtBot, tmp_path: Path, artifacts: Path) -> None:
-    session = make_session(BROKEN_TEMPLATE, tmp_path)
-    widget = YamlEditor()
-    qtbot.addWidget(widget)
-    widget.resize(820, 420)
-    widget.set_session(session)
+def test_dark_palette_screenshot(qtbot: QtBot, open_editor: EditorOpener, artifacts: Path) -> None:
+    widget = open_editor(BROKEN_TEMPLATE, (820, 420), show=False)
+    session = session_of(widget)
     light = widget.gutter_marker(8)
     palette = QPalette()
     for role, colour in ((QPalette.ColorRole.Base, "#1e1f22"), (QPalette.ColorRole.Window, "#2b2d30"),
@@ -391,8 +386,6 @@ def test_dark_palette_screenshot(qtbot: QtBot, tmp_path: Path, artifacts: Path) 
     QTest.keyClick(widget, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClicks(widget.find_bar.field, "notify")
     assert widget.grab().save(str(artifacts / "yaml-editor-dark-find.png"))
-    widget.set_session(None)
-    session.close()
 
 
 def test_measure_typing_stall_types_through_the_real_key_path(editor: YamlEditor) -> None:
@@ -404,14 +397,8 @@ def test_measure_typing_stall_types_through_the_real_key_path(editor: YamlEditor
     assert stall > 0.0 and session.undo_stack.count() == 1
 
 
-def test_hovering_a_problem_shows_its_message_and_hint(qtbot: QtBot, tmp_path: Path) -> None:
-    session = make_session(BROKEN_TEMPLATE, tmp_path)
-    widget = YamlEditor()
-    qtbot.addWidget(widget)
-    widget.resize(820, 560)
-    widget.set_session(session)
-    widget.show()
-    qtbot.waitExposed(widget)
+def test_hovering_a_problem_shows_its_message_and_hint(open_editor: EditorOpener) -> None:
+    widget = open_editor(BROKEN_TEMPLATE, (820, 560))
     cursor = QTextCursor(widget.document())
     cursor.setPosition(widget.widget_position(BROKEN_TEMPLATE.index("hots") + 1))
     point = widget.cursorRect(cursor).center()
@@ -420,8 +407,6 @@ def test_hovering_a_problem_shows_its_message_and_hint(qtbot: QtBot, tmp_path: P
     assert QToolTip.isVisible() and "refers to no declared input" in QToolTip.text()
     assert "declare" in QToolTip.text()  # the hint
     QToolTip.hideText()
-    widget.set_session(None)
-    session.close()
 
 
 def test_a_compound_edit_is_mirrored_in_place(editor: YamlEditor) -> None:
