@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from typing import Any, cast
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from studio.document.generated import generated_template  # noqa: E402 - after the path and platform
 
 SETTLE_MS = 1000
 TYPING_RUNS = 3
@@ -51,18 +52,9 @@ app.exec()
 """
 
 
-def generated(count: int, seed: int = 3) -> str:
-    """`count` echo steps, each depending on one to three of the 20 before it (a realistic, wide DAG)."""
-    rng = random.Random(seed)
-    lines = [f"name: generated-{count}", "description: generated for the studio benchmark",
-             f"title_format: Generated {count}", "steps:"]
-    for index in range(count):
-        lines += [f"  step_{index:04d}:", f"    description: Generated step number {index}."]
-        if index:
-            parents = sorted(set(rng.sample(range(max(0, index - 20), index), min(index, rng.randint(1, 3)))))
-            lines.append("    dependencies: [" + ", ".join(f"step_{p:04d}" for p in parents) + "]")
-        lines += ["    action:", "      type: echo", "      configuration:", f"        output: {{index: '{index}'}}"]
-    return "\n".join(lines) + "\n"
+def generated(count: int) -> str:
+    """The benchmark's template of `count` echo steps (the same shape and seed as the big-template tests)."""
+    return generated_template(count, description="generated for the studio benchmark")
 
 
 def cold_start_ms(repeat: int, settings: Path) -> float:
