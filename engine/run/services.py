@@ -1,5 +1,7 @@
 """In-process `EngineServices`: subtasks and batches create tasks in the same engine, callbacks are kept in
-memory, and a finished child task wakes its parent resolution (spec §11.6)."""
+memory (and in the store's `callbacks` table when the engine records to a `Store`, so that another process
+resuming the resolution can find and answer them), and a finished child task wakes its parent resolution
+(spec §11.6)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.model.run import Resolution, Task
 from engine.model.states import ResolutionState, TaskState
+from engine.store import NotFoundError, Store, StoreError
 
 if TYPE_CHECKING:
     from engine.run.engine import Engine
@@ -65,6 +68,63 @@ class LocalServices:
     def call_callback(self, callback_id: str, body: Any) -> None:
         entry = self.callbacks[callback_id]
         entry["body"], entry["called"] = body, self.now()
+
+    # -- callbacks, persistent when the engine records to a store (engine.run.actions.callback.CallbackStore)
+
+    def callback_store(self) -> Store | None:
+        """The store the engine's recorder writes to (a StoreRecorder's), or None for an in-memory engine."""
+        store = getattr(self.engine.recorder, "store", None)
+        return store if isinstance(store, Store) else None
+
+    async def save_callback(self, callback_id: str, secret: str, schema: Any, *, task_id: str, resolution_id: str,
+                            step_name: str, resolver_username: str) -> None:
+        """Remember a new callback: in memory, and as a row of the store's `callbacks` table when there is one."""
+        store = self.callback_store()
+        if store is not None:
+            await store.create_callback(task_id, resolution_id, step_name, schema, callback_id=callback_id,
+                                        token=secret)
+        self.register_callback(callback_id, secret, schema, task_id=task_id, step_name=step_name,
+                               resolver_username=resolver_username)
+        self.callbacks[callback_id]["resolution_id"] = resolution_id
+
+    async def callback_state(self, callback_id: str) -> tuple[Any, datetime.datetime | None]:
+        """(body, when called) of a callback, (None, None) while not called; KeyError for an unknown id."""
+        store = self.callback_store()
+        if store is None:
+            entry = self.callbacks[callback_id]
+            called: datetime.datetime | None = entry["called"]
+            return entry["body"], called
+        try:
+            row = await store.get_callback(callback_id)
+        except NotFoundError:
+            raise KeyError(callback_id) from None
+        return row.body, row.called
+
+    async def answer_callback(self, callback_id: str, body: Any, token: str | None = None) -> None:
+        """Call a callback (once). `token` None: the engine's owner answers (the studio), no token check.
+        NotFoundError for an unknown id or a wrong token, StoreError when it was already called."""
+        store = self.callback_store()
+        entry = self.callbacks.get(callback_id)
+        if store is not None:
+            if token is None:
+                token = (await store.get_callback(callback_id)).token
+            row = await store.resolve_callback(callback_id, token, body)
+            if entry is not None:
+                entry["body"], entry["called"] = row.body, row.called
+            return
+        if entry is None or (token is not None and token != entry["secret"]):
+            raise NotFoundError("callback not found")
+        if entry["called"] is not None:
+            raise StoreError("callback has already been resolved")
+        self.call_callback(callback_id, body)
+
+    async def pending_callbacks(self, resolution_id: str) -> list[tuple[str, str]]:
+        """(callback id, step) of the callbacks of a resolution not called yet (the store's when there is one)."""
+        store = self.callback_store()
+        if store is not None:
+            return [(row.id, row.step) for row in await store.list_callbacks(resolution_id, pending=True)]
+        return [(cid, str(entry["step"])) for cid, entry in self.callbacks.items()
+                if entry.get("resolution_id") == resolution_id and entry["called"] is None]
 
     def parent_to_wake(self, task: Task) -> Resolution | None:
         """The parent resolution a finished task wakes (§11.6), or None."""

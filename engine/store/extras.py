@@ -11,7 +11,7 @@ from engine.store.errors import NotFoundError, StoreError
 from engine.store.records import Callback
 
 __all__ = ["cache_delete", "cache_get", "cache_purge", "cache_set", "create_callback", "get_callback",
-           "resolve_callback"]
+           "list_callbacks", "resolve_callback"]
 
 _CALLBACK_SELECT = "SELECT id, token, task_id, resolution_id, step, schema, body, called, created FROM callbacks"
 
@@ -35,6 +35,12 @@ def get_callback(conn: sqlite3.Connection, callback_id: str) -> Callback:
     if row is None:
         raise NotFoundError("callback not found")
     return _callback(row)
+
+
+def list_callbacks(conn: sqlite3.Connection, resolution_id: str, pending: bool) -> list[Callback]:
+    where = " WHERE resolution_id = ?" + (" AND called IS NULL" if pending else "")
+    return [_callback(row) for row in conn.execute(_CALLBACK_SELECT + where + " ORDER BY created, rowid",
+                                                   (resolution_id,)).fetchall()]
 
 
 def resolve_callback(conn: sqlite3.Connection, callback_id: str, token: str, body: str, at: str) -> Callback:

@@ -297,11 +297,12 @@ class Store:
 
     # -- callback and cache plugins ------------------------------------------------------------------------
 
-    async def create_callback(self, task_id: str, resolution_id: str, step: str, schema: Any = None) -> Callback:
-        """A new callback with a fresh id and secret token."""
+    async def create_callback(self, task_id: str, resolution_id: str, step: str, schema: Any = None, *,
+                              callback_id: str | None = None, token: str | None = None) -> Callback:
+        """A new callback; a fresh id and secret token unless given (the plugin makes its own)."""
         created = self._clock()
-        callback = Callback(str(uuid.uuid4()), str(uuid.uuid4()), task_id, resolution_id, step, schema,
-                            created=created)
+        callback = Callback(callback_id or str(uuid.uuid4()), token or str(uuid.uuid4()), task_id, resolution_id,
+                            step, schema, created=created)
         row = (callback.id, callback.token, task_id, resolution_id, step,
                None if schema is None else encode(schema), datetime_text(created))
         await self._write(functools.partial(extras.create_callback, row=row))
@@ -309,6 +310,11 @@ class Store:
 
     async def get_callback(self, callback_id: str) -> Callback:
         return await self._read(functools.partial(extras.get_callback, callback_id=callback_id))
+
+    async def list_callbacks(self, resolution_id: str, *, pending: bool = False) -> list[Callback]:
+        """The callbacks of a resolution, oldest first; `pending`: only those not called yet."""
+        return cast(list[Callback], await self._read(functools.partial(
+            extras.list_callbacks, resolution_id=resolution_id, pending=pending)))
 
     async def resolve_callback(self, callback_id: str, token: str, body: Any) -> Callback:
         """Record a call (once); `NotFoundError` for an unknown id or a wrong token."""

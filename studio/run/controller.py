@@ -70,6 +70,8 @@ class RunController(QObject):
         self._store: Store | None = None
         self._opening: asyncio.Task[None] | None = None
         self._engine: Engine | None = None
+        self._callbacks: list[tuple[str, str]] = []  # (id, step) waiting in the current resolution, from the store
+        self._callbacks_of = ""  # the resolution `_callbacks` belong to
         self._stop_as: str | None = None  # "pause" / "cancel" once the running resolution has stopped
         self._jobs: set[asyncio.Task[Any]] = set()
         self._deferred = 0  # jobs waiting for the Qt loop's first turn (see `_spawn`)
@@ -83,11 +85,16 @@ class RunController(QObject):
         return self.resolution.state if self.resolution is not None else ""
 
     def pending_callbacks(self) -> list[tuple[str, str]]:
-        """(callback id, step) of the callbacks created in this session and not called yet."""
-        if self._engine is None:
+        """(callback id, step) of the current resolution's callbacks not called yet: those this session created
+        and those recorded in the store (a run reopened from history or resumed after a restart)."""
+        if self._engine is None or self.resolution is None:
             return []
-        callbacks = self._engine.services.callbacks
-        return [(cid, str(entry["step"])) for cid, entry in callbacks.items() if entry["called"] is None]
+        resolution_id = self.resolution.id
+        found = [(cid, str(entry["step"])) for cid, entry in self._engine.services.callbacks.items()
+                 if entry["called"] is None and entry.get("resolution_id") == resolution_id]
+        called = {cid for cid, entry in self._engine.services.callbacks.items() if entry["called"] is not None}
+        stored = self._callbacks if self._callbacks_of == resolution_id else []
+        return found + [pair for pair in stored if pair not in found and pair[0] not in called]
 
     def idle(self) -> bool:
         """No command is under way (tests wait for this)."""
@@ -131,12 +138,12 @@ class RunController(QObject):
             res, step, state, output=output, publish=publish, definitions=definitions), f"force {step} {state}")
 
     def resolve_callback(self, callback_id: str, body: Any) -> asyncio.Task[Any] | None:
-        """Post `body` to a waiting callback, then run again so that the waiting step sees it."""
-        if self._engine is None or callback_id not in self._engine.services.callbacks:
+        """Post `body` to a waiting callback (recorded in the store), then run again so that the waiting step
+        sees it."""
+        if self._engine is None or callback_id not in {cid for cid, _ in self.pending_callbacks()}:
             self.failed.emit("That callback is not waiting any more.")
             return None
-        self._engine.services.call_callback(callback_id, body)
-        return None if self.busy else self.spawn(self._execute())
+        return self.spawn(self._resolve_callback(callback_id, body))
 
     def open_resolution(self, resolution_id: str) -> asyncio.Task[Any] | None:
         """Show a stored resolution (history): its states on the canvas, its records for the inspector."""
@@ -319,9 +326,26 @@ class RunController(QObject):
             self._set_busy(False)
         if stop_as is not None and resolution.state not in _STOPPABLE:
             await self._admin(stop_as)
+        await self._load_callbacks()
         self.state_changed.emit(resolution.state)
         self.refresh()
         self.finished.emit(resolution.state)
+
+    async def _resolve_callback(self, callback_id: str, body: Any) -> None:
+        engine = await self._get_engine()
+        await engine.services.answer_callback(callback_id, body)
+        self._callbacks = [pair for pair in self._callbacks if pair[0] != callback_id]
+        if not self.busy:
+            await self._execute()
+
+    async def _load_callbacks(self) -> None:
+        """The current resolution's callbacks still waiting, as the store records them."""
+        if self._engine is None or self.resolution is None:
+            self._callbacks, self._callbacks_of = [], ""
+            return
+        resolution_id = self.resolution.id
+        self._callbacks = await self._engine.services.pending_callbacks(resolution_id)
+        self._callbacks_of = resolution_id
 
     async def _admin(self, name: str) -> None:
         engine = await self._get_engine()
@@ -356,10 +380,14 @@ class RunController(QObject):
 
     async def _open(self, resolution_id: str) -> None:
         task, resolution = await self._load(resolution_id)
+        self.task, self.resolution = task, resolution
+        await self._load_callbacks()
         self._set_current(task, resolution)
 
     async def _resume_stored(self, resolution_id: str) -> None:
         task, resolution = await self._load(resolution_id)
+        self.task, self.resolution = task, resolution
+        await self._load_callbacks()
         self._set_current(task, resolution)
         engine = await self._get_engine()
         if resolution.state == ResolutionState.RUNNING:  # its studio died: µTask's crash collector marks it

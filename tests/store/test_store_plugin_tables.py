@@ -31,6 +31,19 @@ async def test_callbacks(db_path: Path) -> None:
             await store.create_callback("no-task", "r1", "wait")
 
 
+async def test_callbacks_with_the_plugins_ids_listed_by_resolution(db_path: Path) -> None:
+    async with Store.open(db_path) as store:
+        await store.create_task(make_task(), make_resolution())
+        first = await store.create_callback("t1", "r1", "ask", callback_id="cb-1", token="secret-1")
+        assert (first.id, first.token) == ("cb-1", "secret-1")
+        await store.create_callback("t1", "r1", "ask2", callback_id="cb-2", token="secret-2")
+        with pytest.raises(StoreError, match="cannot create a callback"):
+            await store.create_callback("t1", "r1", "ask", callback_id="cb-1", token="x")
+        assert [c.id for c in await store.list_callbacks("r1")] == ["cb-1", "cb-2"]
+        await store.resolve_callback("cb-1", "secret-1", {"ok": True})
+        assert [(c.id, c.step) for c in await store.list_callbacks("r1", pending=True)] == [("cb-2", "ask2")]
+        assert await store.list_callbacks("other") == []
+
 async def test_cache(db_path: Path) -> None:
     now = [dt.datetime(2025, 1, 1, tzinfo=dt.UTC)]
     async with Store.open(db_path, clock=lambda: now[0]) as store:

@@ -187,6 +187,45 @@ def test_a_waiting_callback_is_resolved_from_the_ui(qtbot: QtBot, tmp_path: Path
         close_window(panel)
 
 
+def test_a_callback_of_a_run_reopened_from_the_store_is_resolved(qtbot: QtBot, tmp_path: Path) -> None:
+    """The callback lives in the store: a studio started afterwards (nothing in memory) lists and answers it."""
+    template = write_template(tmp_path, CALLBACK_TEMPLATE, "approval.yaml")
+    window, panel = open_window(qtbot, tmp_path, template)
+    panel.exec_dialog = _no_inputs(qtbot)
+    _go_wet(qtbot, panel)
+    panel.actions.run.trigger()
+    assert wait_idle(qtbot, panel) == "WAITING"
+    waiting = panel.controller.resolution
+    assert waiting is not None
+    created = waiting.steps["ask"].output
+    close_window(panel)
+    window.close()
+
+    second, again = open_window(qtbot, tmp_path, template, store=tmp_path / "runs.sqlite")
+    try:
+        assert again.controller.pending_callbacks() == []
+        _go_wet(qtbot, again)  # a dry run would simulate the waiting step instead of reading the answer
+        again.controller.open_resolution(waiting.id)
+        assert wait_idle(qtbot, again) == "WAITING"
+        assert again.controller.pending_callbacks() == [(created["id"], "ask")]
+        qtbot.waitUntil(again.actions.callback.isEnabled, timeout=10_000)
+
+        def answer(dialog: CallbackDialog) -> None:
+            dialog.body.setPlainText('{"decision": "approve"}')
+
+        again.exec_dialog = answering(qtbot, answer)
+        again.actions.callback.trigger()
+        assert wait_idle(qtbot, again) == "DONE"
+        resolution = again.controller.resolution
+        assert resolution is not None and resolution.id == waiting.id
+        assert resolution.steps["wait"].output["body"] == {"decision": "approve"}
+        assert resolution.steps["apply"].output == {"decision": "approve"}
+        assert again.controller.pending_callbacks() == [] and not again.actions.callback.isEnabled()
+        assert canvas_states(second)["apply"] == "DONE"
+    finally:
+        close_window(again)
+
+
 @pytest.mark.parametrize("idempotent", [True, False], ids=["idempotent", "not-idempotent"])
 def test_closing_during_a_run_offers_to_resume_it(qtbot: QtBot, tmp_path: Path, server: LocalServer,
                                                   idempotent: bool) -> None:

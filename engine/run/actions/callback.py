@@ -7,7 +7,9 @@ and asks the engine for the URL through `EngineServices.callback_url`. `wait` re
 
 Services that also implement `CallbackRegistry` (below) are told about each new callback (id, secret,
 schema, task, step, requester) and may report when it was called; otherwise the `date` of a received call
-is the time `wait` first saw it (services.now()).
+is the time `wait` first saw it (services.now()). Services that implement `CallbackStore` (the engine's
+LocalServices) are used instead of both: they keep callbacks in the store when there is one, so that a
+process resuming the resolution finds and answers them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from engine.run.actions._config import F, Struct, decode, decode_or_fail
 from engine.run.actions._gojson import go_quote
 from engine.run.actions.base import Action, ActionError, ActionRequest, ActionResult, ClientError, ConfigError, Waiting
 
-__all__ = ["CallbackAction", "CallbackRegistry", "normalize_schema"]
+__all__ = ["CallbackAction", "CallbackRegistry", "CallbackStore", "normalize_schema"]
 
 CONFIG = Struct("CallbackStepConfig", (F("action", "string"), F("schema", "string"), F("id", "string")))
 _DRAFTS = {6: "http://json-schema.org/draft-06/schema#", 4: "http://json-schema.org/draft-04/schema#"}
@@ -42,6 +44,18 @@ class CallbackRegistry(Protocol):
 
     def callback_called_at(self, callback_id: str) -> datetime.datetime | None:
         """When the callback was called (None while it has not been)."""
+
+
+@runtime_checkable
+class CallbackStore(Protocol):
+    """Optional engine services keeping callbacks where another process can find them (async: a store)."""
+
+    async def save_callback(self, callback_id: str, secret: str, schema: Any, *, task_id: str, resolution_id: str,
+                            step_name: str, resolver_username: str) -> None:
+        """Record a new callback (id, secret token, schema, task, resolution, step)."""
+
+    async def callback_state(self, callback_id: str) -> tuple[Any, datetime.datetime | None]:
+        """(body, when called) of a callback, (None, None) while not called; KeyError for an unknown id."""
 
 
 def normalize_schema(text: str) -> dict[str, Any]:
@@ -102,12 +116,12 @@ class CallbackAction(Action):
         cfg = decode_or_fail(request.configuration, CONFIG)
         action = cfg["action"].lower()
         if action == "create":
-            return self._create(request, cfg["schema"])
+            return await self._create(request, cfg["schema"])
         if action == "wait":
-            return self._wait(request, cfg["id"])
+            return await self._wait(request, cfg["id"])
         raise ClientError(f"invalid action {go_quote(cfg['action'])}")
 
-    def _create(self, request: ActionRequest, schema_text: str) -> ActionResult:
+    async def _create(self, request: ActionRequest, schema_text: str) -> ActionResult:
         schema: dict[str, Any] | None = None
         if schema_text:
             try:
@@ -117,23 +131,31 @@ class CallbackAction(Action):
         callback_id, secret = str(uuid.uuid4()), str(uuid.uuid4())
         services = request.services
         context = request.context or {}
-        if isinstance(services, CallbackRegistry):
-            services.register_callback(callback_id, secret, schema, task_id=str(context.get("task_id")
-                                                                                or request.task_id),
-                                       step_name=str(context.get("step") or request.step_name),
-                                       resolver_username=str(context.get("requester_username") or ""))
+        task_id = str(context.get("task_id") or request.task_id)
+        step_name = str(context.get("step") or request.step_name)
+        requester = str(context.get("requester_username") or "")
+        if isinstance(services, CallbackStore):
+            await services.save_callback(callback_id, secret, schema, task_id=task_id,
+                                         resolution_id=request.resolution_id, step_name=step_name,
+                                         resolver_username=requester)
+        elif isinstance(services, CallbackRegistry):
+            services.register_callback(callback_id, secret, schema, task_id=task_id, step_name=step_name,
+                                       resolver_username=requester)
         url = services.callback_url(callback_id, secret)
         return ActionResult(output={"id": callback_id, "url": url, "token": secret, "schema": schema})
 
-    def _wait(self, request: ActionRequest, callback_id: str) -> ActionResult:
+    async def _wait(self, request: ActionRequest, callback_id: str) -> ActionResult:
         services = request.services
+        called: datetime.datetime | None = None
         try:
-            body = services.callback_body(callback_id)
+            if isinstance(services, CallbackStore):
+                body, called = await services.callback_state(callback_id)
+            else:
+                body = services.callback_body(callback_id)
         except KeyError:
             raise ActionError(f"callback {go_quote(callback_id)} not found") from None
-        if body is None:
+        if body is None and called is None:
             raise Waiting("task is waiting for a callback")
-        called: datetime.datetime | None = None
-        if isinstance(services, CallbackRegistry):
+        if not isinstance(services, CallbackStore) and isinstance(services, CallbackRegistry):
             called = services.callback_called_at(callback_id)
         return ActionResult(output={"id": callback_id, "date": _rfc3339(called or services.now()), "body": body})
