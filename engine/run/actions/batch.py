@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from engine.run.actions._config import F, Struct, decode, decode_or_fail
 from engine.run.actions._gojson import JSONError, dumps, loads
 from engine.run.actions.base import Action, ActionError, ActionRequest, ActionResult, ClientError, ConfigError, Waiting
-from engine.run.actions.subtask import PARENT_TAG, validate_tags
+from engine.run.actions.subtask import PARENT_TAG, own_step_value, parent_context, validate_tags
 
 __all__ = ["BatchAction", "FINAL_STATES"]
 
@@ -70,14 +70,7 @@ class BatchAction(Action):
         validate_tags(cfg["tags"])
 
     def context(self, step_name: str) -> dict[str, Any] | None:
-        return {
-            "parent_task_id": "{{ .task.task_id }}",
-            "requester_username": "{{.task.requester_username}}",
-            "requester_groups": "{{ if .task.requester_groups }}{{ .task.requester_groups }}{{ end }}",
-            "metadata": f"{{{{ if (index .step `{step_name}` ) }}}}{{{{ if (index .step `{step_name}` `metadata`) }}}}"
-                        f"{{{{ index .step `{step_name}` `metadata` }}}}{{{{ end }}}}{{{{ end }}}}",
-            "step_name": step_name,
-        }
+        return {**parent_context(), "metadata": own_step_value(step_name, "metadata"), "step_name": step_name}
 
     @staticmethod
     def _parse(cfg: dict[str, Any], raw_metadata: str) -> tuple[dict[str, Any], list[dict[str, Any]], int]:

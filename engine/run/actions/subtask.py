@@ -43,6 +43,22 @@ CONFIG = Struct("SubtaskConfig", (
 ))
 
 
+def parent_context() -> dict[str, str]:
+    """What µTask's child-task plugins (subtask, batch) read of the parent task."""
+    return {
+        "parent_task_id": "{{ .task.task_id }}",
+        "requester_username": "{{.task.requester_username}}",
+        "requester_groups": "{{ if .task.requester_groups }}{{ .task.requester_groups }}{{ end }}",
+    }
+
+
+def own_step_value(step_name: str, field: str, *keys: str) -> str:
+    """`index .step NAME FIELD KEYS…`, empty until the step has that field (a plugin reading its own last run)."""
+    path = " ".join(f"`{part}`" for part in (field, *keys))
+    return (f"{{{{ if (index .step `{step_name}` ) }}}}{{{{ if (index .step `{step_name}` `{field}`) }}}}"
+            f"{{{{ index .step `{step_name}` {path} }}}}{{{{ end }}}}{{{{ end }}}}")
+
+
 def validate_tags(tags: Mapping[str, str] | None) -> None:
     for key in tags or {}:
         if key == PARENT_TAG:
@@ -88,13 +104,7 @@ class SubtaskAction(Action):
         validate_tags(cfg["tags"])
 
     def context(self, step_name: str) -> dict[str, Any] | None:
-        return {
-            "parent_task_id": "{{ .task.task_id }}",
-            "task_id": f"{{{{ if (index .step `{step_name}` ) }}}}{{{{ if (index .step `{step_name}` `output`) }}}}"
-                       f"{{{{ index .step `{step_name}` `output` `id` }}}}{{{{ end }}}}{{{{ end }}}}",
-            "requester_username": "{{.task.requester_username}}",
-            "requester_groups": "{{ if .task.requester_groups }}{{ .task.requester_groups }}{{ end }}",
-        }
+        return {**parent_context(), "task_id": own_step_value(step_name, "output", "id")}
 
     @staticmethod
     def _child_id(request: ActionRequest) -> str:
